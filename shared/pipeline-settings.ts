@@ -1,0 +1,34 @@
+/**
+ * Pipeline-wide settings beside the priority classes: resource names, retention and the
+ * operational thresholds that the CloudWatch alarms and the `sqs-jobs monitor` CLI share.
+ */
+
+export const pipelineSettings = {
+  /** Prefix of every queue and table name. */
+  namePrefix: 'sqs-jobs',
+  /** Days a job record is kept after it finished, enforced with DynamoDB TTL on `expiresAt`. */
+  retention: { completedDays: 7, failedDays: 30, unfinishedDays: 30 },
+  /** SQS retention of the work queues and of the dead-letter queues (AWS maximum: 14 days). */
+  queueRetentionDays: 4,
+  dlqRetentionDays: 14,
+  /** SQS message size limit, set explicitly on every queue (1 MiB since 2025). */
+  maxMessageBytes: 1_048_576,
+  thresholds: {
+    queueDepth: { warning: 500, critical: 1000 },
+    oldestMessageAgeSeconds: 300,
+    failureRate: { warning: 0.05, critical: 0.1 },
+    dlqDepth: 0,
+  },
+} as const;
+
+export function queueName(prefix: string, className: string): string {
+  return `${prefix}-${className}`;
+}
+
+export function deadLetterQueueName(prefix: string, className: string): string {
+  return `${prefix}-${className}-dlq`;
+}
+
+export function tableName(prefix: string): string {
+  return `${prefix}-jobs`;
+}

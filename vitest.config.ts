@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Integration tests start their own emulators on random ports; CDK synth tests bundle code.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

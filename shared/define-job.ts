@@ -1,0 +1,111 @@
+/**
+ * The job definition API: a name, a zod schema for the payload, a priority class, retry policy
+ * and the handler. Definitions are plain objects; `createJobRegistry` collects them so that
+ * `enqueue('report.generate', payload)` is type-checked against the schema.
+ *
+ * @example
+ * export const sendWelcomeEmail = defineJob({
+ *   name: 'email.welcome',
+ *   schema: z.object({ userId: z.string() }),
+ *   class: 'notifications',
+ *   async handle({ userId }, ctx) {
+ *     ctx.logger.info('sending welcome email', { userId });
+ *   },
+ * });
+ */
+import type { z } from 'zod';
+import type { BackoffPolicy } from './backoff';
+import { MAX_VISIBILITY_SECONDS } from './backoff';
+import { ConfigurationError, JobReleasedSignal } from './errors';
+import { isPriorityClassName, priorityClasses, type PriorityClassName } from './priority-classes';
+
+export interface JobLogger {
+  debug(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface JobContext {
+  readonly jobId: string;
+  readonly jobName: string;
+  /** 1-based number of this attempt. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly enqueuedAt: Date;
+  /** Aborted when the attempt runs out of time; pass it to fetch() and SDK calls. */
+  readonly signal: AbortSignal;
+  /** Structured logger that adds the job id, name and attempt to every line. */
+  readonly logger: JobLogger;
+  /** Records progress (0–100) on the job record; costs one DynamoDB write per call. */
+  setProgress(percent: number): Promise<void>;
+  /** Put the job back on its queue after `delaySeconds` without counting a failed attempt. */
+  release(delaySeconds: number): never;
+}
+
+export interface JobDefinition<Name extends string = string, Schema extends z.ZodType = z.ZodType> {
+  /** Unique name; letters, digits, `.`, `-`, `_`. */
+  readonly name: Name;
+  /** Validates the payload on enqueue and again in the consumer. */
+  readonly schema: Schema;
+  /** Priority class whose queue and consumer run this job. */
+  readonly class: PriorityClassName;
+  /** Attempts in all, first run included. @defaultValue the class's `attempts` */
+  readonly attempts?: number;
+  /** Delays between attempts. @defaultValue the class's `backoff` */
+  readonly backoff?: BackoffPolicy;
+  /** Seconds one attempt may run. @defaultValue the class's `timeoutSeconds` (minus a safety margin) */
+  readonly timeoutSeconds?: number;
+  /** No attempt starts after this moment; the job fails instead. */
+  readonly retryUntil?: (enqueuedAt: Date) => Date;
+  /** Errors for which retrying is pointless. `NonRetryableError` is always non-retryable. */
+  readonly isNonRetryable?: (error: unknown) => boolean;
+  readonly handle: (payload: z.output<Schema>, ctx: JobContext) => Promise<unknown>;
+  /** Called once when the job fails for good (attempts exhausted or non-retryable). */
+  readonly onFailed?: (payload: z.output<Schema>, error: unknown, ctx: JobContext) => Promise<void> | void;
+}
+
+// Erased form the registry and consumer work with: the payload is validated at run time.
+export type AnyJobDefinition = JobDefinition<string, z.ZodType>;
+
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
+/** Validates a definition and returns it unchanged; every problem is reported at once. */
+export function defineJob<const Name extends string, Schema extends z.ZodType>(
+  definition: JobDefinition<Name, Schema>,
+): JobDefinition<Name, Schema> {
+  const problems = definitionProblems(definition as unknown as AnyJobDefinition);
+  if (problems.length > 0) {
+    throw new ConfigurationError(`job "${definition.name}" is misconfigured: ${problems.join('; ')}`);
+  }
+  return definition;
+}
+
+function definitionProblems(def: AnyJobDefinition): string[] {
+  const problems: string[] = [];
+  if (!NAME_PATTERN.test(def.name)) problems.push('name must be 1–100 letters, digits, ".", "-" or "_"');
+  if (!isPriorityClassName(def.class)) {
+    problems.push(`class "${def.class}" is not in the priority-class catalog`);
+    return problems;
+  }
+  const cls = priorityClasses[def.class];
+  if (def.attempts !== undefined && !(Number.isInteger(def.attempts) && def.attempts >= 1 && def.attempts <= 100)) {
+    problems.push('attempts must be an integer from 1 to 100');
+  }
+  if (def.timeoutSeconds !== undefined && !(def.timeoutSeconds > 0 && def.timeoutSeconds <= cls.timeoutSeconds)) {
+    problems.push(`timeoutSeconds must be > 0 and ≤ the class timeout (${cls.timeoutSeconds}s)`);
+  }
+  const backoff = def.backoff;
+  if (backoff !== undefined) {
+    const delays = Array.isArray(backoff) ? backoff : [(backoff as { baseSeconds: number }).baseSeconds];
+    if (delays.some((s) => !(s >= 0 && s <= MAX_VISIBILITY_SECONDS))) {
+      problems.push(`backoff delays must be 0–${MAX_VISIBILITY_SECONDS} seconds (the SQS visibility limit)`);
+    }
+  }
+  return problems;
+}
+
+/** The `release` implementation shared by every context: throws the signal the consumer catches. */
+export function releaseJob(delaySeconds: number): never {
+  throw new JobReleasedSignal(delaySeconds);
+}

@@ -1,0 +1,188 @@
+/**
+ * The enqueue SDK. A job is first recorded as `queued` (conditionally, which is what makes an
+ * idempotency key work), then sent; if the send fails the record is removed again and the call
+ * rejects, so a caller never holds the id of a job that will not run.
+ *
+ * @example
+ * const jobs = createJobClient({ registry, config: loadPipelineConfig(), clients: createAwsClients() });
+ * const job = await jobs.enqueue('report.generate', { reportId: 'r-1', rows: 100 });
+ * const results = await jobs.enqueueMany([{ job: 'webhook.send', payload: { url, body } }]);
+ */
+import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { AwsClients } from '../aws-clients';
+import { mapWithConcurrency } from '../concurrency';
+import { EnqueueError, SqsJobsError, errorMessage } from '../errors';
+import type { DefinitionOf, JobNameOf, JobRegistry, PayloadOf } from '../job-registry';
+import type { JobStatus } from '../lifecycle';
+import type { PipelineConfig } from '../pipeline-config';
+import { createStatusStore, type StatusStore } from '../status-store/status-store';
+import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job';
+
+export interface EnqueuedJob {
+  readonly id: string;
+  readonly name: string;
+  readonly class: string;
+  /** `queued` for a new job; the stored status when an idempotency key matched an earlier job. */
+  readonly status: JobStatus;
+  /** True when an idempotency key matched an earlier job and nothing was sent. */
+  readonly duplicate: boolean;
+}
+
+export type EnqueueManyResult =
+  | { readonly ok: true; readonly job: EnqueuedJob }
+  | { readonly ok: false; readonly error: SqsJobsError };
+
+export type EnqueueEntry<R> = {
+  [N in JobNameOf<R>]: { readonly job: N; readonly payload: PayloadOf<R, N>; readonly options?: EnqueueOptions };
+}[JobNameOf<R>];
+
+export interface JobClientOptions<R extends JobRegistry> {
+  readonly registry: R;
+  readonly config: PipelineConfig;
+  readonly clients: AwsClients;
+  readonly store?: StatusStore;
+  readonly now?: () => number;
+}
+
+export interface JobClient<R extends JobRegistry> {
+  enqueue<N extends JobNameOf<R>>(
+    job: N | DefinitionOf<R, N>,
+    payload: PayloadOf<R, N>,
+    options?: EnqueueOptions,
+  ): Promise<EnqueuedJob>;
+  /** One result per entry, in order; SendMessageBatch carries up to 10 messages per request. */
+  enqueueMany(entries: readonly EnqueueEntry<R>[]): Promise<EnqueueManyResult[]>;
+  readonly store: StatusStore;
+}
+
+const SQS_BATCH_ENTRIES = 10;
+const SQS_BATCH_BYTES = 1_048_576;
+const RECORD_WRITE_CONCURRENCY = 16;
+
+export function createJobClient<R extends JobRegistry>(options: JobClientOptions<R>): JobClient<R> {
+  const { registry, config, clients } = options;
+  const now = options.now ?? Date.now;
+  const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, now });
+
+  async function record(prepared: PreparedJob): Promise<{ created: boolean; job: EnqueuedJob }> {
+    try {
+      const { created, record: stored } = await store.createQueued(prepared.record);
+      return {
+        created,
+        job: { id: stored.id, name: stored.name, class: stored.class, status: stored.status, duplicate: !created },
+      };
+    } catch (error) {
+      throw new EnqueueError(
+        `could not record job "${prepared.record.name}" in table ${config.tableName}: ${errorMessage(error)}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Removes the record of a job whose message did not go out, then explains why. */
+  async function sendFailed(prepared: PreparedJob, cause: unknown): Promise<EnqueueError> {
+    let cleanup = '';
+    try {
+      await store.removeUnsent(prepared.record.id, prepared.envelope.gen);
+    } catch (removeError) {
+      cleanup = `; its queued record ${prepared.record.id} could not be removed either (${errorMessage(removeError)})`;
+    }
+    return new EnqueueError(
+      `could not send job "${prepared.record.name}" to the ${prepared.record.class} queue: ${errorMessage(cause)}${cleanup}`,
+      { cause },
+    );
+  }
+
+  return {
+    store,
+
+    async enqueue(job, payload, enqueueOptions = {}) {
+      const prepared = prepareJob(registry, job, payload, enqueueOptions, config, now());
+      const { created, job: enqueued } = await record(prepared);
+      if (!created) return enqueued;
+      try {
+        await clients.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: prepared.queueUrl,
+            MessageBody: prepared.body,
+            ...(prepared.delay > 0 ? { DelaySeconds: prepared.delay } : {}),
+          }),
+        );
+      } catch (error) {
+        throw await sendFailed(prepared, error);
+      }
+      return enqueued;
+    },
+
+    async enqueueMany(entries) {
+      const results: EnqueueManyResult[] = new Array(entries.length);
+      const toSend: { index: number; prepared: PreparedJob; job: EnqueuedJob }[] = [];
+      const nowMs = now();
+      await mapWithConcurrency(entries, RECORD_WRITE_CONCURRENCY, async (entry, index) => {
+        try {
+          const prepared = prepareJob(registry, entry.job, entry.payload, entry.options ?? {}, config, nowMs);
+          const { created, job } = await record(prepared);
+          if (created) toSend.push({ index, prepared, job });
+          else results[index] = { ok: true, job };
+        } catch (error) {
+          results[index] = { ok: false, error: asSqsJobsError(error) };
+        }
+      });
+
+      toSend.sort((a, b) => a.index - b.index);
+      for (const batch of sendBatches(toSend)) {
+        const byId = new Map(batch.map((item) => [String(item.index), item]));
+        let failures: { id: string; cause: unknown }[] = [];
+        try {
+          const response = await clients.sqs.send(
+            new SendMessageBatchCommand({
+              QueueUrl: batch[0]!.prepared.queueUrl,
+              Entries: batch.map(({ index, prepared }) => ({
+                Id: String(index),
+                MessageBody: prepared.body,
+                ...(prepared.delay > 0 ? { DelaySeconds: prepared.delay } : {}),
+              })),
+            }),
+          );
+          for (const ok of response.Successful ?? []) {
+            const item = byId.get(ok.Id ?? '');
+            if (item) results[item.index] = { ok: true, job: item.job };
+          }
+          failures = (response.Failed ?? []).map((f) => ({
+            id: f.Id ?? '',
+            cause: new Error(`${f.Code ?? 'error'}: ${f.Message ?? 'no message'}`),
+          }));
+        } catch (error) {
+          failures = batch.map((item) => ({ id: String(item.index), cause: error }));
+        }
+        for (const { id, cause } of failures) {
+          const item = byId.get(id);
+          if (item) results[item.index] = { ok: false, error: await sendFailed(item.prepared, cause) };
+        }
+      }
+      return results;
+    },
+  };
+}
+
+/** Groups messages by queue into SendMessageBatch requests within the count and size limits. */
+function sendBatches<T extends { prepared: PreparedJob }>(items: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  const open = new Map<string, { items: T[]; bytes: number }>();
+  for (const item of items) {
+    const bytes = Buffer.byteLength(item.prepared.body);
+    let current = open.get(item.prepared.queueUrl);
+    if (!current || current.items.length === SQS_BATCH_ENTRIES || current.bytes + bytes > SQS_BATCH_BYTES) {
+      current = { items: [], bytes: 0 };
+      batches.push(current.items);
+      open.set(item.prepared.queueUrl, current);
+    }
+    current.items.push(item);
+    current.bytes += bytes;
+  }
+  return batches;
+}
+
+function asSqsJobsError(error: unknown): SqsJobsError {
+  return error instanceof SqsJobsError ? error : new EnqueueError(errorMessage(error), { cause: error });
+}

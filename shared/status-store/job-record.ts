@@ -1,0 +1,78 @@
+/**
+ * The job record stored in DynamoDB: one small item per job. The payload is not kept here
+ * while the job is live (it travels in the SQS message); it is copied in only when the job
+ * fails for good, so an operator can retry it after the DLQ copy is gone.
+ */
+import type { JobStatus } from '../lifecycle';
+
+export interface JobErrorEntry {
+  readonly attempt: number;
+  /** ISO time of the failure. */
+  readonly at: string;
+  readonly message: string;
+}
+
+export interface JobRecord {
+  readonly id: string;
+  readonly name: string;
+  readonly class: string;
+  readonly status: JobStatus;
+  /** Generation; bumped by an operator retry so older message copies are ignored. */
+  readonly gen: number;
+  /** Attempts started so far (the attempt count of record, not SQS's receive count). */
+  readonly attempts: number;
+  readonly maxAttempts: number;
+  readonly enqueuedAt: string;
+  /** When the job entered its current status (sort key of the byStatus index). */
+  readonly statusAt: string;
+  readonly startedAt?: string;
+  readonly finishedAt?: string;
+  /** Epoch ms before which the next attempt must not start. */
+  readonly nextAttemptAt?: number;
+  /** Epoch ms until which the running attempt owns the job. */
+  readonly leaseUntil?: number;
+  readonly lastError?: string;
+  readonly errors?: readonly JobErrorEntry[];
+  readonly result?: unknown;
+  readonly progress?: number;
+  /** Present only once the job failed for good (and the payload is small enough). */
+  readonly payload?: unknown;
+  readonly idempotencyKey?: string;
+  /** Epoch seconds; DynamoDB TTL deletes the record after it. */
+  readonly expiresAt: number;
+}
+
+/** Error history kept on the record: the most recent entries, each message truncated. */
+export const ERROR_HISTORY_LENGTH = 5;
+export const ERROR_MESSAGE_CHARS = 500;
+/** A result larger than this (as JSON) is not stored; `result` then says so. */
+export const RESULT_MAX_BYTES = 1024;
+/** A failed job's payload larger than this (as JSON) stays only in the DLQ message. */
+export const FAILED_PAYLOAD_MAX_BYTES = 32 * 1024;
+
+export function truncate(text: string, chars: number): string {
+  return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
+}
+
+export function appendError(
+  history: readonly JobErrorEntry[] | undefined,
+  entry: JobErrorEntry,
+): JobErrorEntry[] {
+  const bounded = { ...entry, message: truncate(entry.message, ERROR_MESSAGE_CHARS) };
+  return [...(history ?? []), bounded].slice(-ERROR_HISTORY_LENGTH);
+}
+
+/** The value to store for a handler's result: itself when small, a marker otherwise. */
+export function boundedResult(result: unknown): unknown {
+  if (result === undefined) return undefined;
+  const json = JSON.stringify(result);
+  if (json === undefined) return undefined;
+  const bytes = Buffer.byteLength(json);
+  return bytes <= RESULT_MAX_BYTES ? JSON.parse(json) : { truncated: true, bytes };
+}
+
+export function boundedPayload(payload: unknown): unknown {
+  const json = JSON.stringify(payload);
+  if (json === undefined) return undefined;
+  return Buffer.byteLength(json) <= FAILED_PAYLOAD_MAX_BYTES ? JSON.parse(json) : undefined;
+}

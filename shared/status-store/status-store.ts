@@ -1,0 +1,368 @@
+/**
+ * The job status store on DynamoDB. Every status write is a conditional update that asserts
+ * where the job comes from (per the lifecycle's transition table) and, for a claimed job, that
+ * the caller still holds the claim (same generation and attempt). A write whose condition fails
+ * throws `JobStateConflictError`; `claim` instead returns the stored record so the caller can
+ * decide what the duplicate delivery means.
+ *
+ * @example
+ * const store = createStatusStore({ documentClient, tableName: 'sqs-jobs-jobs' });
+ * const outcome = await store.claim({ id, gen: 1, name, class: 'default', maxAttempts: 3, enqueuedAt, leaseMs: 65_000 });
+ * if (outcome.claimed) await store.complete(outcome.token, { ok: true });
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { InvalidOptionError, JobStateConflictError } from '../errors';
+import { jobTable } from '../job-table';
+import { sourcesOf, type JobStatus } from '../lifecycle';
+import { pipelineSettings } from '../pipeline-settings';
+import { boundedPayload, boundedResult, type JobErrorEntry, type JobRecord } from './job-record';
+import { ExpressionBuilder } from './update-expression';
+
+export interface StatusStoreOptions {
+  readonly documentClient: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Days a record lives after it finished. @defaultValue pipelineSettings.retention */
+  readonly retention?: { completedDays: number; failedDays: number; unfinishedDays: number };
+  /** Clock in epoch ms; tests may pin it. @defaultValue Date.now */
+  readonly now?: () => number;
+}
+
+/** Proof of a claim: later writes succeed only while the job is still on this attempt. */
+export interface ClaimToken {
+  readonly id: string;
+  readonly gen: number;
+  readonly attempt: number;
+}
+
+export interface ClaimInput {
+  readonly id: string;
+  readonly gen: number;
+  /** Used to create the record when none exists yet (a scheduled tick). */
+  readonly name: string;
+  readonly class: string;
+  readonly maxAttempts: number;
+  readonly enqueuedAt: string;
+  /** How long the attempt owns the job: longer than the attempt, shorter than the visibility timeout. */
+  readonly leaseMs: number;
+  /** A retry may start this early, to absorb clock skew between hosts. @defaultValue 2000 */
+  readonly earlyToleranceMs?: number;
+}
+
+export type ClaimOutcome =
+  | { readonly claimed: true; readonly token: ClaimToken; readonly record: JobRecord }
+  | { readonly claimed: false; readonly record: JobRecord | undefined };
+
+export interface NewJob {
+  readonly id: string;
+  readonly name: string;
+  readonly class: string;
+  readonly maxAttempts: number;
+  readonly enqueuedAt: string;
+  readonly idempotencyKey?: string;
+  /** Epoch ms before which the job will not run (a delayed enqueue). */
+  readonly notBefore?: number;
+}
+
+/** A job to fail: the claim that ran it, or, for a job that never ran, where it may be now. */
+export type FailTarget =
+  | { readonly token: ClaimToken }
+  | { readonly id: string; readonly gen: number; readonly name: string; readonly class: string; readonly enqueuedAt?: string };
+
+export interface ListQuery {
+  readonly status?: JobStatus;
+  readonly class?: string;
+  /** @defaultValue 50 */
+  readonly limit?: number;
+  /** From the previous page's `cursor`. */
+  readonly cursor?: string;
+}
+
+export interface StatusStore {
+  get(id: string): Promise<JobRecord | undefined>;
+  /** Inserts a queued job; an existing job with the same id is returned instead (`created: false`). */
+  createQueued(job: NewJob): Promise<{ created: boolean; record: JobRecord }>;
+  /** Undoes `createQueued` when the message could not be sent. */
+  removeUnsent(id: string, gen: number): Promise<void>;
+  claim(input: ClaimInput): Promise<ClaimOutcome>;
+  complete(token: ClaimToken, result: unknown): Promise<void>;
+  scheduleRetry(token: ClaimToken, update: { errors: JobErrorEntry[]; nextAttemptAt: number }): Promise<void>;
+  /** Hands the job back without counting the attempt. */
+  release(token: ClaimToken, nextAttemptAt: number): Promise<void>;
+  fail(target: FailTarget, update: { errors: JobErrorEntry[]; reason: string; payload?: unknown }): Promise<void>;
+  setProgress(token: ClaimToken, percent: number): Promise<void>;
+  list(query: ListQuery): Promise<{ jobs: JobRecord[]; cursor?: string }>;
+}
+
+const DAY_SECONDS = 86_400;
+
+export function createStatusStore(options: StatusStoreOptions): StatusStore {
+  const { documentClient: db, tableName } = options;
+  const retention = options.retention ?? pipelineSettings.retention;
+  const now = options.now ?? Date.now;
+  const expiresAfter = (days: number) => Math.floor(now() / 1000) + days * DAY_SECONDS;
+  const isoNow = () => new Date(now()).toISOString();
+
+  async function get(id: string): Promise<JobRecord | undefined> {
+    const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { id }, ConsistentRead: true }));
+    return Item as JobRecord | undefined;
+  }
+
+  /** Runs a conditional update; a failed condition becomes a typed conflict error. */
+  async function update(id: string, expression: ExpressionBuilder, expected: string): Promise<void> {
+    try {
+      await db.send(new UpdateCommand({ TableName: tableName, Key: { id }, ...expression.build() }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new JobStateConflictError(id, expected);
+      throw error;
+    }
+  }
+
+  /** Asserts the job is still on the caller's claim. */
+  function holdsClaim(e: ExpressionBuilder, token: ClaimToken): void {
+    e.condition(`${e.name('status')} = ${e.value('running')}`);
+    e.condition(`${e.name('gen')} = ${e.value(token.gen)}`);
+    e.condition(`${e.name('attempts')} = ${e.value(token.attempt)}`);
+  }
+
+  /** SET status + statusAt, with the from-states of the transition table as a condition. */
+  function moveTo(e: ExpressionBuilder, status: JobStatus): void {
+    e.set('status', status).set('statusAt', isoNow());
+    e.condition(e.isOneOf('status', sourcesOf(status)));
+  }
+
+  return {
+    get,
+
+    async createQueued(job) {
+      const timestamp = isoNow();
+      const record: JobRecord = {
+        id: job.id,
+        name: job.name,
+        class: job.class,
+        status: 'queued',
+        gen: 1,
+        attempts: 0,
+        maxAttempts: job.maxAttempts,
+        enqueuedAt: job.enqueuedAt,
+        statusAt: timestamp,
+        ...(job.notBefore !== undefined ? { nextAttemptAt: job.notBefore } : {}),
+        ...(job.idempotencyKey !== undefined ? { idempotencyKey: job.idempotencyKey } : {}),
+        expiresAt: expiresAfter(retention.unfinishedDays),
+      };
+      try {
+        await db.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: record,
+            ConditionExpression: 'attribute_not_exists(#id)',
+            ExpressionAttributeNames: { '#id': jobTable.partitionKey },
+          }),
+        );
+        return { created: true, record };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const existing = await get(job.id);
+        // Deleted between the two calls (TTL, forget): report it as existing in its last known form.
+        return { created: false, record: existing ?? record };
+      }
+    },
+
+    async removeUnsent(id, gen) {
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { id },
+            ConditionExpression: '#status = :queued AND #gen = :gen AND #attempts = :zero',
+            ExpressionAttributeNames: { '#status': 'status', '#gen': 'gen', '#attempts': 'attempts' },
+            ExpressionAttributeValues: { ':queued': 'queued', ':gen': gen, ':zero': 0 },
+          }),
+        );
+      } catch (error) {
+        // Already picked up or changed: then the message did go out, and the record must stay.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    },
+
+    async claim(input) {
+      const nowMs = now();
+      const e = new ExpressionBuilder();
+      e.set('status', 'running').set('statusAt', isoNow()).set('startedAt', isoNow());
+      e.set('leaseUntil', nowMs + input.leaseMs).set('expiresAt', expiresAfter(retention.unfinishedDays));
+      e.setExpression('attempts', `if_not_exists(${e.name('attempts')}, ${e.value(0)}) + ${e.value(1)}`);
+      for (const [attribute, value] of [
+        ['name', input.name],
+        ['class', input.class],
+        ['gen', input.gen],
+        ['maxAttempts', input.maxAttempts],
+        ['enqueuedAt', input.enqueuedAt],
+      ] as const) {
+        e.setExpression(attribute, `if_not_exists(${e.name(attribute)}, ${e.value(value)})`);
+      }
+      e.remove('nextAttemptAt');
+      const dueBy = nowMs + (input.earlyToleranceMs ?? 2000);
+      const waiting = sourcesOf('running').filter((s) => s !== 'running');
+      e.condition(
+        `attribute_not_exists(${e.name('id')}) OR (` +
+          `${e.name('gen')} = ${e.value(input.gen)} AND ${e.name('attempts')} < ${e.name('maxAttempts')} AND (` +
+          `(${e.isOneOf('status', waiting)} AND (attribute_not_exists(${e.name('nextAttemptAt')}) OR ${e.name('nextAttemptAt')} <= ${e.value(dueBy)}))` +
+          ` OR (${e.name('status')} = ${e.value('running')} AND ${e.name('leaseUntil')} < ${e.value(nowMs)})))`,
+      );
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { id: input.id },
+            ...e.build(),
+            ReturnValues: 'ALL_NEW',
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        const record = Attributes as JobRecord;
+        return { claimed: true, record, token: { id: input.id, gen: record.gen, attempt: record.attempts } };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        // AWS returns the stored item with the error; some emulators do not, so read it then.
+        const record = error.Item ? (unmarshall(error.Item) as JobRecord) : await get(input.id);
+        return { claimed: false, record };
+      }
+    },
+
+    async complete(token, result) {
+      const e = new ExpressionBuilder();
+      moveTo(e, 'completed');
+      holdsClaim(e, token);
+      e.set('finishedAt', isoNow()).set('result', boundedResult(result));
+      e.set('expiresAt', expiresAfter(retention.completedDays));
+      e.remove('leaseUntil');
+      await update(token.id, e, `running attempt ${token.attempt}`);
+    },
+
+    async scheduleRetry(token, { errors, nextAttemptAt }) {
+      const e = new ExpressionBuilder();
+      moveTo(e, 'retrying');
+      holdsClaim(e, token);
+      e.set('nextAttemptAt', nextAttemptAt).set('errors', errors).set('lastError', errors.at(-1)?.message);
+      e.remove('leaseUntil');
+      await update(token.id, e, `running attempt ${token.attempt}`);
+    },
+
+    async release(token, nextAttemptAt) {
+      const e = new ExpressionBuilder();
+      moveTo(e, 'queued');
+      holdsClaim(e, token);
+      // A release does not count as an attempt.
+      e.setExpression('attempts', `${e.name('attempts')} - ${e.value(1)}`);
+      e.set('nextAttemptAt', nextAttemptAt);
+      e.remove('leaseUntil');
+      await update(token.id, e, `running attempt ${token.attempt}`);
+    },
+
+    async fail(target, { errors, reason, payload }) {
+      const e = new ExpressionBuilder();
+      e.set('finishedAt', isoNow()).set('errors', errors).set('lastError', reason);
+      e.set('payload', payload === undefined ? undefined : boundedPayload(payload));
+      e.set('expiresAt', expiresAfter(retention.failedDays));
+      e.remove('leaseUntil', 'nextAttemptAt');
+      if ('token' in target) {
+        moveTo(e, 'failed');
+        holdsClaim(e, target.token);
+        return update(target.token.id, e, `running attempt ${target.token.attempt}`);
+      }
+      // A job that never ran (poison message, unknown job, attempts used up by crashes): it may
+      // have no record yet, so name and class are filled in when missing.
+      e.set('status', 'failed').set('statusAt', isoNow());
+      for (const [attribute, value] of [
+        ['name', target.name],
+        ['class', target.class],
+        ['gen', target.gen],
+        ['attempts', 0],
+        ['maxAttempts', 0],
+        ['enqueuedAt', target.enqueuedAt ?? isoNow()],
+      ] as const) {
+        e.setExpression(attribute, `if_not_exists(${e.name(attribute)}, ${e.value(value)})`);
+      }
+      e.condition(
+        `attribute_not_exists(${e.name('id')}) OR (${e.name('gen')} = ${e.value(target.gen)} AND ${e.isOneOf('status', sourcesOf('failed'))})`,
+      );
+      return update(target.id, e, 'unfinished');
+    },
+
+    async setProgress(token, percent) {
+      const e = new ExpressionBuilder();
+      holdsClaim(e, token);
+      e.set('progress', Math.max(0, Math.min(100, percent)));
+      await update(token.id, e, `running attempt ${token.attempt}`);
+    },
+
+    async list(query) {
+      const limit = query.limit ?? 50;
+      if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
+        throw new InvalidOptionError('limit must be an integer from 1 to 1000');
+      }
+      const index = query.status ? jobTable.indexes.byStatus : query.class ? jobTable.indexes.byClass : undefined;
+      const key = query.status ?? query.class;
+      if (!index || key === undefined) throw new InvalidOptionError('list needs a status or a class');
+      const page = await db.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index.name,
+          KeyConditionExpression: '#pk = :pk',
+          ExpressionAttributeNames: { '#pk': index.partitionKey },
+          ExpressionAttributeValues: { ':pk': key },
+          ScanIndexForward: false,
+          Limit: limit,
+          ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),
+        }),
+      );
+      const ids = (page.Items ?? []).map((item) => String(item.id));
+      const jobs = await batchGet(db, tableName, ids);
+      // Keep newest-first index order, and drop jobs deleted since the index answered.
+      const byId = new Map(jobs.map((job) => [job.id, job]));
+      const ordered = ids.map((id) => byId.get(id)).filter((job): job is JobRecord => job !== undefined);
+      return {
+        jobs: query.status ? ordered.filter((job) => job.status === query.status) : ordered,
+        ...(page.LastEvaluatedKey ? { cursor: encodeCursor(page.LastEvaluatedKey) } : {}),
+      };
+    },
+  };
+}
+
+async function batchGet(db: DynamoDBDocumentClient, tableName: string, ids: string[]): Promise<JobRecord[]> {
+  const found: JobRecord[] = [];
+  for (let start = 0; start < ids.length; start += 100) {
+    let keys: Record<string, unknown>[] | undefined = ids.slice(start, start + 100).map((id) => ({ id }));
+    // UnprocessedKeys happen under throttling on AWS; ask again for those.
+    for (let round = 0; keys && keys.length > 0 && round < 5; round++) {
+      const response: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+      found.push(...((response.Responses?.[tableName] ?? []) as JobRecord[]));
+      keys = response.UnprocessedKeys?.[tableName]?.Keys;
+    }
+  }
+  return found;
+}
+
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Record<string, unknown> {
+  try {
+    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (key && typeof key === 'object') return key as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InvalidOptionError('cursor is not one this store returned');
+}

@@ -1,0 +1,58 @@
+/**
+ * What to do with a delivery whose claim failed, judged from the stored record. Pure.
+ *
+ * - `drop`: the job is finished or the message is a stale copy; delete it, run nothing.
+ * - `defer`: the job is running elsewhere or not due yet; hand the message back for `seconds`
+ *   without counting an attempt.
+ * - `exhausted`: every attempt has been used by runs that never finished (crashes, kills).
+ *
+ * @example
+ * decideOnConflict({ status: 'completed', gen: 1, … }, { gen: 1 }, Date.now()); // { kind: 'drop', … }
+ */
+import { clampVisibility } from '../../shared/backoff';
+import type { JobRecord } from '../../shared/status-store/job-record';
+
+export type ConflictDecision =
+  | { readonly kind: 'drop'; readonly why: string }
+  | { readonly kind: 'defer'; readonly seconds: number; readonly why: string }
+  | { readonly kind: 'exhausted'; readonly why: string };
+
+export function decideOnConflict(
+  record: JobRecord | undefined,
+  message: { readonly gen: number },
+  nowMs: number,
+): ConflictDecision {
+  if (!record) return { kind: 'defer', seconds: 1, why: 'job record could not be read' };
+  if (record.gen !== message.gen) {
+    return { kind: 'drop', why: `stale copy: message generation ${message.gen}, job generation ${record.gen}` };
+  }
+  switch (record.status) {
+    case 'completed':
+    case 'failed':
+    case 'cancelled':
+      return { kind: 'drop', why: `duplicate delivery: job already ${record.status}` };
+    case 'running':
+      if ((record.leaseUntil ?? 0) > nowMs) {
+        return { kind: 'defer', seconds: secondsUntil(record.leaseUntil ?? nowMs, nowMs) + 1, why: 'job is running elsewhere' };
+      }
+      return exhausted(record);
+    case 'queued':
+    case 'retrying':
+      if ((record.nextAttemptAt ?? 0) > nowMs) {
+        return { kind: 'defer', seconds: secondsUntil(record.nextAttemptAt ?? nowMs, nowMs), why: 'job is not due yet' };
+      }
+      if (record.attempts >= record.maxAttempts) return exhausted(record);
+      return { kind: 'defer', seconds: 1, why: 'another delivery changed the job first' };
+  }
+}
+
+function exhausted(record: JobRecord): ConflictDecision {
+  return {
+    kind: 'exhausted',
+    why: `attempts exhausted (${record.attempts}/${record.maxAttempts}): the last attempt never finished (consumer crashed or was stopped)`,
+  };
+}
+
+function secondsUntil(epochMs: number, nowMs: number): number {
+  return Math.max(1, clampVisibility(Math.ceil((epochMs - nowMs) / 1000)));
+}

@@ -1,0 +1,88 @@
+/**
+ * The consumer as one plain function: an SQS event in, `batchItemFailures` out. The Lambda
+ * entry wraps it with middy; the local runtime calls it directly. One bad record never fails
+ * the batch: every record is settled on its own and only the ones to see again are reported.
+ *
+ * @example
+ * const consume = createConsumer({ registry, className: 'default', config, clients, logger });
+ * const { batchItemFailures } = await consume(event, context);
+ */
+import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { AwsClients } from '../../shared/aws-clients';
+import { mapWithConcurrency } from '../../shared/concurrency';
+import type { JobLogger } from '../../shared/define-job';
+import { ConfigurationError, errorMessage } from '../../shared/errors';
+import type { JobRegistry } from '../../shared/job-registry';
+import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config';
+import { DEADLINE_MARGIN_SECONDS, priorityClasses, type PriorityClass } from '../../shared/priority-classes';
+import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store';
+import { noJobMetrics, type JobMetrics } from './job-metrics';
+import { createRecordProcessor } from './process-record';
+
+export interface ConsumerOptions {
+  readonly registry: JobRegistry;
+  /** The priority class whose queue this consumer serves. */
+  readonly className: string;
+  readonly config: PipelineConfig;
+  readonly clients: AwsClients;
+  readonly logger: JobLogger;
+  /** @defaultValue no metrics */
+  readonly metrics?: JobMetrics;
+  /** @defaultValue a store on `config.tableName` */
+  readonly store?: StatusStore;
+  /** The class catalog. @defaultValue priorityClasses */
+  readonly classes?: Readonly<Record<string, PriorityClass>>;
+  /** @defaultValue Date.now */
+  readonly now?: () => number;
+  /** Records are not started this close to the deadline. @defaultValue DEADLINE_MARGIN_SECONDS × 1000 */
+  readonly deadlineMarginMs?: number;
+}
+
+export type SqsBatchHandler = (
+  event: SQSEvent,
+  context: Pick<Context, 'getRemainingTimeInMillis'>,
+) => Promise<SQSBatchResponse>;
+
+export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
+  const classes: Readonly<Record<string, PriorityClass>> = options.classes ?? priorityClasses;
+  const cls = classes[options.className];
+  if (!cls) throw new ConfigurationError(`consumer class "${options.className}" is not in the priority-class catalog`);
+  const now = options.now ?? Date.now;
+  const metrics = options.metrics ?? noJobMetrics;
+  const { logger } = options;
+  const process = createRecordProcessor({
+    registry: options.registry,
+    className: options.className,
+    cls,
+    queue: queueLocationFor(options.config, options.className),
+    clients: options.clients,
+    store:
+      options.store ??
+      createStatusStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
+    logger,
+    metrics,
+    now,
+    deadlineMarginMs: options.deadlineMarginMs ?? DEADLINE_MARGIN_SECONDS * 1000,
+  });
+
+  return async (event, context) => {
+    const deadlineMs = now() + context.getRemainingTimeInMillis();
+    const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    await mapWithConcurrency(event.Records, cls.recordParallelism, async (record) => {
+      let outcome: 'delete' | 'keep';
+      try {
+        outcome = await process(record, deadlineMs);
+      } catch (error) {
+        // AWS unreachable or a bug: keep the message; it comes back after its visibility timeout.
+        logger.error('record could not be settled; it will be delivered again', {
+          messageId: record.messageId,
+          error: errorMessage(error),
+        });
+        outcome = 'keep';
+      }
+      if (outcome === 'keep') batchItemFailures.push({ itemIdentifier: record.messageId });
+    });
+    metrics.flush();
+    return { batchItemFailures };
+  };
+}

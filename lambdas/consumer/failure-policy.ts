@@ -1,0 +1,57 @@
+/**
+ * What a failed attempt leads to: release, retry after a delay, or fail for good. Pure.
+ *
+ * @example
+ * decideAfterFailure({ error: new Error('503'), attempt: 1, maxAttempts: 3, backoff: [30, 60], nowMs });
+ * // { kind: 'retry', delaySeconds: 30 }
+ */
+import { clampVisibility, retryDelaySeconds, type BackoffPolicy } from '../../shared/backoff';
+import { JobReleasedSignal, NonRetryableError, errorMessage, isErrorNamed } from '../../shared/errors';
+
+export type FailureDecision =
+  | { readonly kind: 'release'; readonly delaySeconds: number }
+  | { readonly kind: 'retry'; readonly delaySeconds: number; readonly message: string }
+  | { readonly kind: 'fail'; readonly reason: string };
+
+export interface FailedAttempt {
+  readonly error: unknown;
+  /** 1-based number of the attempt that failed. */
+  readonly attempt: number;
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  readonly nowMs: number;
+  /** Epoch ms after which no attempt may start. */
+  readonly retryUntilMs?: number;
+  readonly isNonRetryable?: (error: unknown) => boolean;
+}
+
+export function decideAfterFailure(failed: FailedAttempt): FailureDecision {
+  const { error, attempt, maxAttempts } = failed;
+  if (isErrorNamed(error, JobReleasedSignal)) {
+    return { kind: 'release', delaySeconds: clampVisibility(error.delaySeconds) };
+  }
+  const message = errorMessage(error);
+  if (isErrorNamed(error, NonRetryableError) || safelyNonRetryable(failed.isNonRetryable, error)) {
+    return { kind: 'fail', reason: `non-retryable error on attempt ${attempt}: ${message}` };
+  }
+  if (attempt >= maxAttempts) {
+    return { kind: 'fail', reason: `attempts exhausted (${attempt}/${maxAttempts}): ${message}` };
+  }
+  const delaySeconds = retryDelaySeconds(failed.backoff, attempt);
+  if (failed.retryUntilMs !== undefined && failed.nowMs + delaySeconds * 1000 > failed.retryUntilMs) {
+    return {
+      kind: 'fail',
+      reason: `retryUntil (${new Date(failed.retryUntilMs).toISOString()}) passed after attempt ${attempt}: ${message}`,
+    };
+  }
+  return { kind: 'retry', delaySeconds, message };
+}
+
+/** A throwing classifier must not turn a retryable failure into a lost job. */
+function safelyNonRetryable(classify: ((error: unknown) => boolean) | undefined, error: unknown): boolean {
+  try {
+    return classify?.(error) === true;
+  } catch {
+    return false;
+  }
+}

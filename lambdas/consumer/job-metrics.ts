@@ -1,0 +1,89 @@
+/**
+ * Job metrics in CloudWatch embedded metric format, aggregated per batch: one log line per job
+ * name (dimensions JobClass + JobName) and one per class (JobClass), each carrying counts for
+ * completed, failed and retried jobs and the attempt durations. The CDK alarms read these.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { jobMetrics, metricDimensions, metricNamespace } from '../../shared/metric-names';
+
+export interface JobMetrics {
+  completed(jobName: string, durationMs: number): void;
+  retried(jobName: string, durationMs: number): void;
+  failed(jobName: string, durationMs?: number): void;
+  /** Writes what the batch recorded; called once at the end of every batch. */
+  flush(): void;
+}
+
+interface Tally {
+  completed: number;
+  failed: number;
+  retried: number;
+  durations: number[];
+}
+
+/** EMF accepts at most 100 values per metric in one document. */
+const MAX_VALUES = 100;
+
+export function createEmfJobMetrics(className: string): JobMetrics {
+  const metrics = new Metrics({ namespace: metricNamespace, serviceName: 'sqs-jobs' });
+  // Powertools adds a `service` dimension by default; the alarms match on JobClass alone.
+  metrics.clearDefaultDimensions();
+  metrics.setDefaultDimensions({ [metricDimensions.jobClass]: className });
+  let tallies = new Map<string, Tally>();
+
+  function tally(jobName: string): Tally {
+    let entry = tallies.get(jobName);
+    if (!entry) tallies.set(jobName, (entry = { completed: 0, failed: 0, retried: 0, durations: [] }));
+    return entry;
+  }
+
+  function publish(entry: Tally, jobName?: string): void {
+    if (jobName !== undefined) metrics.addDimensions({ [metricDimensions.jobName]: jobName });
+    metrics.addMetric(jobMetrics.completed, MetricUnit.Count, entry.completed);
+    metrics.addMetric(jobMetrics.failed, MetricUnit.Count, entry.failed);
+    metrics.addMetric(jobMetrics.retried, MetricUnit.Count, entry.retried);
+    for (const duration of entry.durations.slice(0, MAX_VALUES)) {
+      metrics.addMetric(jobMetrics.duration, MetricUnit.Milliseconds, duration);
+    }
+    metrics.publishStoredMetrics();
+  }
+
+  return {
+    completed(jobName, durationMs) {
+      const entry = tally(jobName);
+      entry.completed++;
+      entry.durations.push(durationMs);
+    },
+    retried(jobName, durationMs) {
+      const entry = tally(jobName);
+      entry.retried++;
+      entry.durations.push(durationMs);
+    },
+    failed(jobName, durationMs) {
+      const entry = tally(jobName);
+      entry.failed++;
+      if (durationMs !== undefined) entry.durations.push(durationMs);
+    },
+    flush() {
+      if (tallies.size === 0) return;
+      const total: Tally = { completed: 0, failed: 0, retried: 0, durations: [] };
+      for (const [jobName, entry] of tallies) {
+        publish(entry, jobName);
+        total.completed += entry.completed;
+        total.failed += entry.failed;
+        total.retried += entry.retried;
+        total.durations.push(...entry.durations);
+      }
+      publish(total);
+      tallies = new Map();
+    },
+  };
+}
+
+/** For callers that do not want metrics (tests, tools). */
+export const noJobMetrics: JobMetrics = {
+  completed: () => undefined,
+  retried: () => undefined,
+  failed: () => undefined,
+  flush: () => undefined,
+};

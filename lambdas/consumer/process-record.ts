@@ -1,0 +1,314 @@
+/**
+ * Runs one SQS record through the job lifecycle and says whether the message is done
+ * (`delete`) or must come back later (`keep`, reported as a batch item failure).
+ *
+ * Order matters for at-least-once delivery:
+ * - a retry changes the message's visibility *before* the item is reported as failed;
+ * - a terminal failure sends the DLQ copy *before* the record says `failed`, so a crash in
+ *   between repeats the failure instead of losing the job;
+ * - the attempt count of record is the job record's, never SQS's receive count.
+ */
+import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import type { SQSRecord } from 'aws-lambda';
+import type { AwsClients } from '../../shared/aws-clients';
+import type { BackoffPolicy } from '../../shared/backoff';
+import { deadLetterAttributes } from '../../shared/dead-letter';
+import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job';
+import { decodeEnvelope, type Envelope } from '../../shared/envelope';
+import { PayloadValidationError, UnknownJobError, awsErrorName, errorMessage } from '../../shared/errors';
+import type { JobRegistry } from '../../shared/job-registry';
+import { isTerminal } from '../../shared/lifecycle';
+import type { QueueLocation } from '../../shared/pipeline-config';
+import type { PriorityClass } from '../../shared/priority-classes';
+import { appendError, type JobErrorEntry } from '../../shared/status-store/job-record';
+import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store';
+import { decideOnConflict } from './claim-decision';
+import { decideAfterFailure } from './failure-policy';
+import type { JobMetrics } from './job-metrics';
+import { runWithTimeout } from './run-with-timeout';
+
+export type RecordOutcome = 'delete' | 'keep';
+
+export interface RecordProcessorDeps {
+  readonly registry: JobRegistry;
+  readonly className: string;
+  readonly cls: PriorityClass;
+  readonly queue: QueueLocation;
+  readonly clients: AwsClients;
+  readonly store: StatusStore;
+  readonly logger: JobLogger;
+  readonly metrics: JobMetrics;
+  readonly now: () => number;
+  /** Records are not started this close to the function deadline. */
+  readonly deadlineMarginMs: number;
+}
+
+/** Where a job stands before it runs: enough to fail it if it never will. */
+interface JobFacts {
+  readonly id: string;
+  readonly gen: number;
+  readonly name: string;
+  readonly enqueuedAt?: string;
+  readonly payload?: unknown;
+}
+
+export function createRecordProcessor(deps: RecordProcessorDeps) {
+  const { clients, store, logger, metrics, now, queue } = deps;
+
+  async function changeVisibility(record: SQSRecord, seconds: number): Promise<void> {
+    try {
+      await clients.sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: queue.queueUrl,
+          ReceiptHandle: record.receiptHandle,
+          VisibilityTimeout: seconds,
+        }),
+      );
+    } catch (error) {
+      // A stale receipt handle (another delivery of the same message): the record, not the
+      // message's timing, decides when the job runs, so the other copy is enough.
+      logger.warn('could not change message visibility', {
+        messageId: record.messageId,
+        error: awsErrorName(error),
+      });
+    }
+  }
+
+  async function deadLetter(record: SQSRecord, reason: string, job: Partial<JobFacts>, attempts?: number) {
+    await clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queue.dlqUrl,
+        MessageBody: record.body,
+        MessageAttributes: deadLetterAttributes({
+          reason,
+          failedAt: new Date(now()).toISOString(),
+          sourceMessageId: record.messageId,
+          ...(job.id !== undefined ? { jobId: job.id } : {}),
+          ...(job.name !== undefined ? { jobName: job.name } : {}),
+          ...(attempts !== undefined ? { attempts } : {}),
+        }),
+      }),
+    );
+  }
+
+  /** Fails a job that did not run (or whose runs never finished): DLQ copy, then the record. */
+  async function failUnrun(record: SQSRecord, job: JobFacts, reason: string): Promise<RecordOutcome> {
+    const current = await store.get(job.id);
+    if (current && current.gen === job.gen && isTerminal(current.status)) {
+      logger.info('duplicate delivery of a finished job dropped', { jobId: job.id, status: current.status });
+      return 'delete';
+    }
+    await deadLetter(record, reason, job);
+    const errors = appendError(current?.errors, {
+      attempt: current?.attempts ?? 0,
+      at: new Date(now()).toISOString(),
+      message: reason,
+    });
+    try {
+      await store.fail(
+        { id: job.id, gen: job.gen, name: job.name, class: deps.className, ...(job.enqueuedAt ? { enqueuedAt: job.enqueuedAt } : {}) },
+        { errors, reason, payload: job.payload },
+      );
+    } catch (error) {
+      // Finished or retried by an operator meanwhile: the DLQ copy is stale but harmless.
+      logger.warn('job record not marked failed', { jobId: job.id, reason: errorMessage(error) });
+    }
+    metrics.failed(job.name);
+    logger.error('job failed without running', { jobId: job.id, jobName: job.name, reason });
+    return 'delete';
+  }
+
+  async function process(record: SQSRecord, deadlineMs: number): Promise<RecordOutcome> {
+    let envelope: Envelope;
+    try {
+      envelope = decodeEnvelope(record.body);
+    } catch (error) {
+      const reason = `poison message: ${errorMessage(error)}`;
+      await deadLetter(record, reason, {});
+      metrics.failed('(invalid-envelope)');
+      logger.error('poison message moved to the dead-letter queue', { messageId: record.messageId, reason });
+      return 'delete';
+    }
+    const facts: JobFacts = {
+      id: envelope.id,
+      gen: envelope.gen,
+      name: envelope.job,
+      enqueuedAt: envelope.enqueuedAt,
+      payload: envelope.payload,
+    };
+
+    const definition = deps.registry.get(envelope.job);
+    if (!definition) return failUnrun(record, facts, new UnknownJobError(envelope.job).message);
+    const parsed = definition.schema.safeParse(envelope.payload);
+    if (!parsed.success) {
+      const error = new PayloadValidationError(
+        envelope.job,
+        parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+      );
+      return failUnrun(record, facts, error.message);
+    }
+
+    const startMs = now();
+    const remainingMs = deadlineMs - startMs - deps.deadlineMarginMs;
+    if (remainingMs <= 0) {
+      // Too close to the function timeout to start: back to the queue, no attempt counted.
+      await changeVisibility(record, 0);
+      return 'keep';
+    }
+    const enqueuedAtDate = new Date(envelope.enqueuedAt);
+    const retryUntilMs = definition.retryUntil?.(enqueuedAtDate).getTime();
+    if (retryUntilMs !== undefined && startMs > retryUntilMs) {
+      return failUnrun(record, facts, `retryUntil (${new Date(retryUntilMs).toISOString()}) passed before the attempt started`);
+    }
+
+    const maxAttempts = envelope.maxAttempts ?? definition.attempts ?? deps.cls.attempts;
+    const timeoutMs = Math.min((definition.timeoutSeconds ?? deps.cls.timeoutSeconds) * 1000, remainingMs);
+    const claim = await store.claim({
+      id: envelope.id,
+      gen: envelope.gen,
+      name: envelope.job,
+      class: deps.className,
+      maxAttempts,
+      enqueuedAt: envelope.enqueuedAt,
+      // Outlives this attempt (which cannot pass the function deadline) but not the visibility timeout.
+      leaseMs: deadlineMs - startMs + deps.deadlineMarginMs,
+    });
+    if (!claim.claimed) {
+      const decision = decideOnConflict(claim.record, envelope, now());
+      logger.info(`delivery not run: ${decision.why}`, { jobId: envelope.id, jobName: envelope.job, decision: decision.kind });
+      if (decision.kind === 'drop') return 'delete';
+      if (decision.kind === 'defer') {
+        await changeVisibility(record, decision.seconds);
+        return 'keep';
+      }
+      return failUnrun(record, facts, decision.why);
+    }
+
+    const { token } = claim;
+    const controller = new AbortController();
+    const jobLogger = withKeys(logger, { jobId: token.id, jobName: envelope.job, attempt: token.attempt });
+    const context: JobContext = {
+      jobId: token.id,
+      jobName: envelope.job,
+      attempt: token.attempt,
+      maxAttempts: claim.record.maxAttempts,
+      enqueuedAt: enqueuedAtDate,
+      signal: controller.signal,
+      logger: jobLogger,
+      setProgress: (percent) => store.setProgress(token, percent),
+      release: releaseJob,
+    };
+
+    jobLogger.info('job started', { maxAttempts: claim.record.maxAttempts });
+    try {
+      const result = await runWithTimeout(() => definition.handle(parsed.data, context), timeoutMs, controller);
+      const durationMs = now() - startMs;
+      try {
+        await store.complete(token, result);
+      } catch (error) {
+        // The job ran; without its completion on record the message must stay, so that the
+        // lease expiry lets a later delivery settle it (at-least-once).
+        jobLogger.error('job ran but its completion could not be recorded', { error: errorMessage(error) });
+        return 'keep';
+      }
+      metrics.completed(envelope.job, durationMs);
+      jobLogger.info('job completed', { durationMs });
+      return 'delete';
+    } catch (error) {
+      return settleFailure(record, definition, envelope, parsed.data, error, {
+        token,
+        context,
+        jobLogger,
+        startMs,
+        errors: claim.record.errors,
+        backoff: envelope.backoff ?? definition.backoff ?? deps.cls.backoff,
+        retryUntilMs,
+      });
+    }
+  }
+
+  async function settleFailure(
+    record: SQSRecord,
+    definition: AnyJobDefinition,
+    envelope: Envelope,
+    payload: unknown,
+    error: unknown,
+    run: {
+      token: ClaimToken;
+      context: JobContext;
+      jobLogger: JobLogger;
+      startMs: number;
+      errors: readonly JobErrorEntry[] | undefined;
+      backoff: BackoffPolicy;
+      retryUntilMs: number | undefined;
+    },
+  ): Promise<RecordOutcome> {
+    const { token, jobLogger } = run;
+    const nowMs = now();
+    const durationMs = nowMs - run.startMs;
+    const decision = decideAfterFailure({
+      error,
+      attempt: token.attempt,
+      maxAttempts: run.context.maxAttempts,
+      backoff: run.backoff,
+      nowMs,
+      ...(run.retryUntilMs !== undefined ? { retryUntilMs: run.retryUntilMs } : {}),
+      ...(definition.isNonRetryable ? { isNonRetryable: definition.isNonRetryable } : {}),
+    });
+
+    if (decision.kind === 'release') {
+      await changeVisibility(record, decision.delaySeconds);
+      await store.release(token, nowMs + decision.delaySeconds * 1000).catch((e: unknown) => {
+        jobLogger.warn('release not recorded', { error: errorMessage(e) });
+      });
+      jobLogger.info('job released', { delaySeconds: decision.delaySeconds });
+      return 'keep';
+    }
+
+    const entry = { attempt: token.attempt, at: new Date(nowMs).toISOString(), message: errorMessage(error) };
+    const errors = appendError(run.errors, entry);
+
+    if (decision.kind === 'retry') {
+      const nextAttemptAt = nowMs + decision.delaySeconds * 1000;
+      await changeVisibility(record, decision.delaySeconds);
+      await store.scheduleRetry(token, { errors, nextAttemptAt }).catch((e: unknown) => {
+        jobLogger.warn('retry not recorded', { error: errorMessage(e) });
+      });
+      metrics.retried(envelope.job, durationMs);
+      jobLogger.warn('job attempt failed; retrying', { delaySeconds: decision.delaySeconds, error: entry.message });
+      return 'keep';
+    }
+
+    try {
+      await deadLetter(record, decision.reason, { id: token.id, name: envelope.job }, token.attempt);
+    } catch (dlqError) {
+      // Without a DLQ copy the record must not say failed: keep the message so this repeats.
+      jobLogger.error('could not move the failed job to the dead-letter queue', { error: errorMessage(dlqError) });
+      return 'keep';
+    }
+    await store.fail({ token }, { errors, reason: decision.reason, payload: envelope.payload }).catch((e: unknown) => {
+      jobLogger.warn('failure not recorded', { error: errorMessage(e) });
+    });
+    metrics.failed(envelope.job, durationMs);
+    jobLogger.error('job failed', { reason: decision.reason });
+    if (definition.onFailed) {
+      try {
+        await definition.onFailed(payload, error, run.context);
+      } catch (hookError) {
+        jobLogger.error('onFailed hook threw', { error: errorMessage(hookError) });
+      }
+    }
+    return 'delete';
+  }
+
+  return process;
+}
+
+function withKeys(logger: JobLogger, keys: Record<string, unknown>): JobLogger {
+  return {
+    debug: (message, extra) => logger.debug(message, { ...keys, ...extra }),
+    info: (message, extra) => logger.info(message, { ...keys, ...extra }),
+    warn: (message, extra) => logger.warn(message, { ...keys, ...extra }),
+    error: (message, extra) => logger.error(message, { ...keys, ...extra }),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Example job doing real work: renders a CSV report and stores it in S3.
+ * The bucket comes from `SQS_JOBS_REPORT_BUCKET`.
+ */
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { defineJob } from '../define-job';
+import { NonRetryableError } from '../errors';
+
+export const REPORT_BUCKET_ENV = 'SQS_JOBS_REPORT_BUCKET';
+
+let s3: S3Client | undefined;
+function s3Client(): S3Client {
+  // Emulators (and LocalStack) serve S3 path-style only.
+  s3 ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+  return s3;
+}
+
+export const generateReport = defineJob({
+  name: 'report.generate',
+  class: 'reports',
+  schema: z.object({
+    reportId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, "_" or "-" (1–64)'),
+    rows: z.number().int().min(1).max(100_000),
+  }),
+  async handle({ reportId, rows }, ctx) {
+    const bucket = process.env[REPORT_BUCKET_ENV];
+    if (!bucket) throw new NonRetryableError(`${REPORT_BUCKET_ENV} is not set`);
+    const lines = ['row,label,value'];
+    for (let row = 1; row <= rows; row++) lines.push(`${row},item-${row},${(row * 7) % 101}`);
+    const body = `${lines.join('\n')}\n`;
+    const key = `reports/${reportId}.csv`;
+    await s3Client().send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/csv' }),
+      { abortSignal: ctx.signal },
+    );
+    ctx.logger.info('report written', { bucket, key, rows });
+    return { bucket, key, bytes: Buffer.byteLength(body) };
+  },
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { decideOnConflict } from '../../lambdas/consumer/claim-decision';
+import type { JobRecord } from '../../shared/status-store/job-record';
+
+const NOW = Date.parse('2026-11-25T10:00:00.000Z');
+
+function record(overrides: Partial<JobRecord>): JobRecord {
+  return {
+    id: 'job-1',
+    name: 'demo.flaky',
+    class: 'default',
+    status: 'queued',
+    gen: 1,
+    attempts: 0,
+    maxAttempts: 3,
+    enqueuedAt: '2026-11-25T09:59:00.000Z',
+    statusAt: '2026-11-25T09:59:00.000Z',
+    expiresAt: 0,
+    ...overrides,
+  };
+}
+
+describe('decideOnConflict', () => {
+  it.each(['completed', 'failed', 'cancelled'] as const)('drops a duplicate of a %s job', (status) => {
+    expect(decideOnConflict(record({ status }), { gen: 1 }, NOW).kind).toBe('drop');
+  });
+
+  it('drops a stale copy from an older generation (e.g. a DLQ copy after an operator retry)', () => {
+    const decision = decideOnConflict(record({ status: 'queued', gen: 2 }), { gen: 1 }, NOW);
+    expect(decision).toMatchObject({ kind: 'drop', why: expect.stringMatching(/stale/) });
+  });
+
+  it('defers a duplicate of a running job until its lease ends, without counting an attempt', () => {
+    const decision = decideOnConflict(record({ status: 'running', attempts: 1, leaseUntil: NOW + 30_500 }), { gen: 1 }, NOW);
+    expect(decision).toEqual({ kind: 'defer', seconds: 32, why: 'job is running elsewhere' });
+  });
+
+  it('defers an early delivery of a retrying job until its next attempt is due', () => {
+    const decision = decideOnConflict(record({ status: 'retrying', attempts: 1, nextAttemptAt: NOW + 60_000 }), { gen: 1 }, NOW);
+    expect(decision).toEqual({ kind: 'defer', seconds: 60, why: 'job is not due yet' });
+  });
+
+  it('fails a job whose every attempt crashed', () => {
+    const decision = decideOnConflict(record({ status: 'running', attempts: 3, leaseUntil: NOW - 1 }), { gen: 1 }, NOW);
+    expect(decision).toMatchObject({ kind: 'exhausted', why: expect.stringMatching(/3\/3/) });
+  });
+
+  it('treats a missing record as transient', () => {
+    expect(decideOnConflict(undefined, { gen: 1 }, NOW)).toMatchObject({ kind: 'defer', seconds: 1 });
+  });
+});

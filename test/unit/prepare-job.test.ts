@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineJob } from '../../shared/define-job';
+import { decodeEnvelope } from '../../shared/envelope';
+import { ConfigurationError, InvalidOptionError, PayloadValidationError, UnknownJobError } from '../../shared/errors';
+import { createJobRegistry } from '../../shared/job-registry';
+import type { PipelineConfig } from '../../shared/pipeline-config';
+import { prepareJob } from '../../shared/sdk/prepare-job';
+
+const signup = defineJob({
+  name: 'user.signup',
+  class: 'notifications',
+  schema: z.object({ email: z.email(), plan: z.enum(['free', 'pro']) }),
+  handle: async () => undefined,
+});
+const registry = createJobRegistry([signup]);
+const config: PipelineConfig = {
+  tableName: 'jobs',
+  queues: {
+    notifications: { queueUrl: 'http://q/notifications', dlqUrl: 'http://q/notifications-dlq' },
+    reports: { queueUrl: 'http://q/reports', dlqUrl: 'http://q/reports-dlq' },
+  },
+};
+const NOW = Date.parse('2026-11-25T10:00:00.000Z');
+const payload = { email: 'a@example.com', plan: 'pro' };
+
+describe('prepareJob', () => {
+  it('builds the record and the message for the job class queue', () => {
+    const prepared = prepareJob(registry, 'user.signup', payload, {}, config, NOW);
+    expect(prepared.queueUrl).toBe('http://q/notifications');
+    expect(prepared.record).toMatchObject({ name: 'user.signup', class: 'notifications', maxAttempts: 5 });
+    expect(decodeEnvelope(prepared.body)).toMatchObject({ job: 'user.signup', gen: 1, payload });
+  });
+
+  it('names each invalid field and what is wrong with it', () => {
+    const attempt = () => prepareJob(registry, 'user.signup', { email: 'nope', plan: 'gold' }, {}, config, NOW);
+    expect(attempt).toThrow(PayloadValidationError);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as PayloadValidationError).issues.map((i) => i.path)).toEqual(['email', 'plan']);
+      expect((error as Error).message).toMatch(/invalid payload for job "user.signup": email: .*; plan: /);
+    }
+  });
+
+  it('rejects unknown jobs, delays past the SQS maximum and bad overrides', () => {
+    expect(() => prepareJob(registry, 'nope', {}, {}, config, NOW)).toThrow(UnknownJobError);
+    expect(() => prepareJob(registry, 'user.signup', payload, { delay: 901 }, config, NOW)).toThrow(
+      /delay must be .* 0 to 900 .*got 901/,
+    );
+    expect(() => prepareJob(registry, 'user.signup', payload, { delay: 1.5 }, config, NOW)).toThrow(InvalidOptionError);
+    expect(() => prepareJob(registry, 'user.signup', payload, { attempts: 0 }, config, NOW)).toThrow(/attempts/);
+    expect(() => prepareJob(registry, 'user.signup', payload, { class: 'default' }, config, NOW)).toThrow(
+      /no queue configured for priority class "default"/,
+    );
+  });
+
+  it('derives the same id from the same idempotency key', () => {
+    const a = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k1' }, config, NOW);
+    const b = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k1' }, config, NOW + 5000);
+    const c = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k2' }, config, NOW);
+    expect(a.record.id).toBe(b.record.id);
+    expect(c.record.id).not.toBe(a.record.id);
+  });
+
+  it('carries overrides in the envelope and a delay in the record', () => {
+    const prepared = prepareJob(
+      registry,
+      'user.signup',
+      payload,
+      { class: 'reports', attempts: 7, backoff: [5], delay: 60 },
+      config,
+      NOW,
+    );
+    expect(prepared.queueUrl).toBe('http://q/reports');
+    expect(prepared.envelope).toMatchObject({ maxAttempts: 7, backoff: [5] });
+    expect(prepared.record).toMatchObject({ maxAttempts: 7, notBefore: NOW + 60_000 });
+  });
+
+  it('refuses a payload too large for one SQS message', () => {
+    const huge = defineJob({
+      name: 'blob.store',
+      class: 'reports',
+      schema: z.object({ data: z.string() }),
+      handle: async () => undefined,
+    });
+    const big = createJobRegistry([huge]);
+    expect(() => prepareJob(big, 'blob.store', { data: 'x'.repeat(1_100_000) }, {}, config, NOW)).toThrow(/bytes as a message/);
+  });
+});
+
+describe('defineJob', () => {
+  it('reports every problem of a definition at once', () => {
+    expect(() =>
+      defineJob({
+        name: 'bad name!',
+        class: 'reports',
+        attempts: 0,
+        timeoutSeconds: 10_000,
+        schema: z.object({}),
+        handle: async () => undefined,
+      }),
+    ).toThrow(/name must be .*; attempts must be .*; timeoutSeconds must be/);
+  });
+
+  it('rejects a class outside the catalog', () => {
+    expect(() =>
+      defineJob({ name: 'x', class: 'urgent' as 'reports', schema: z.object({}), handle: async () => undefined }),
+    ).toThrow(ConfigurationError);
+  });
+
+  it('rejects two jobs with one name', () => {
+    expect(() => createJobRegistry([signup, signup])).toThrow(/registered twice/);
+  });
+});

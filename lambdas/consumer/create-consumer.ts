@@ -34,7 +34,7 @@ export interface ConsumerOptions {
   readonly classes?: Readonly<Record<string, PriorityClass>>;
   /** @defaultValue Date.now */
   readonly now?: () => number;
-  /** Records are not started this close to the deadline. @defaultValue DEADLINE_MARGIN_SECONDS × 1000 */
+  /** Records are not started this close to the deadline. @defaultValue the smaller of DEADLINE_MARGIN_SECONDS and 10 % of the class timeout */
   readonly deadlineMarginMs?: number;
 }
 
@@ -62,7 +62,7 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     logger,
     metrics,
     now,
-    deadlineMarginMs: options.deadlineMarginMs ?? DEADLINE_MARGIN_SECONDS * 1000,
+    deadlineMarginMs: options.deadlineMarginMs ?? Math.min(DEADLINE_MARGIN_SECONDS * 1000, cls.timeoutSeconds * 100),
   });
 
   return async (event, context) => {

@@ -1,0 +1,164 @@
+/**
+ * The whole pipeline on this machine: AWS emulators (unless the environment points at another
+ * endpoint), queues and table provisioned from the catalog, and one event-source poller per
+ * priority class invoking the real consumer handler. `npm start` and the integration tests
+ * both run on this.
+ *
+ * @example
+ * const runtime = await startLocalRuntime({ registry: jobRegistry });
+ * await runtime.jobs.enqueue('demo.flaky', { failuresBeforeSuccess: 1 });
+ * await runtime.stop();
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { toDocumentClient, type AwsClients } from '../shared/aws-clients';
+import type { JobLogger } from '../shared/define-job';
+import { awsErrorName } from '../shared/errors';
+import type { JobRegistry } from '../shared/job-registry';
+import { pipelineEnvironment, type PipelineConfig } from '../shared/pipeline-config';
+import { pipelineSettings } from '../shared/pipeline-settings';
+import { priorityClasses, type PriorityClass } from '../shared/priority-classes';
+import { createJobClient, type JobClient } from '../shared/sdk/job-client';
+import { createStatusStore, type StatusStore } from '../shared/status-store/status-store';
+import { REPORT_BUCKET_ENV } from '../shared/jobs/generate-report';
+import { createConsumer } from '../lambdas/consumer/create-consumer';
+import type { JobMetrics } from '../lambdas/consumer/job-metrics';
+import {
+  awsClientsFor,
+  endpointEnvironment,
+  endpointsFromEnvironment,
+  startEmulators,
+  type EmulatorEndpoints,
+} from './emulators';
+import { startEventSourcePoller, type EventSourcePoller } from './event-source-poller';
+import { createLocalLogger } from './local-logger';
+import { provisionPipeline, queueArn } from './provision';
+
+export interface LocalRuntimeOptions<R extends JobRegistry> {
+  readonly registry: R;
+  /** Class catalog; tests pass tiny timeouts. @defaultValue priorityClasses */
+  readonly classes?: Readonly<Record<string, PriorityClass>>;
+  /** Prefix of queue and table names. @defaultValue pipelineSettings.namePrefix */
+  readonly prefix?: string;
+  /** Persist emulator state here so it survives restarts. @defaultValue in memory */
+  readonly dataDir?: string;
+  /** @defaultValue no output */
+  readonly logger?: JobLogger;
+  readonly metrics?: (className: string) => JobMetrics;
+  /** Start the pollers (consumers). Tests of the enqueue side alone may skip them. @defaultValue true */
+  readonly consume?: boolean;
+  /** Bucket the example report job writes to; created when missing. @defaultValue `<prefix>-reports` */
+  readonly reportBucket?: string;
+  readonly onPollerError?: (className: string, error: unknown, phase: string) => void;
+}
+
+export interface LocalRuntime<R extends JobRegistry> {
+  readonly config: PipelineConfig;
+  readonly clients: AwsClients;
+  readonly endpoints: Partial<EmulatorEndpoints>;
+  /** True when the emulators run in this process; false when the environment named an endpoint. */
+  readonly embedded: boolean;
+  readonly jobs: JobClient<R>;
+  readonly store: StatusStore;
+  /** Environment variables that point the SDK and CLI at this runtime. */
+  readonly environment: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export async function startLocalRuntime<R extends JobRegistry>(
+  options: LocalRuntimeOptions<R>,
+): Promise<LocalRuntime<R>> {
+  const classes = options.classes ?? priorityClasses;
+  const prefix = options.prefix ?? pipelineSettings.namePrefix;
+  const logger = options.logger ?? createLocalLogger({ level: 'silent', write: () => undefined });
+
+  const fromEnvironment = endpointsFromEnvironment();
+  const embedded = fromEnvironment.sqs === undefined && fromEnvironment.dynamodb === undefined;
+  const emulators = embedded ? await startEmulators(options.dataDir ? { dataDir: options.dataDir } : {}) : undefined;
+  const endpoints: Partial<EmulatorEndpoints> = emulators?.endpoint ?? fromEnvironment;
+  if (emulators) {
+    // Job code builds its own SDK clients (S3 for reports); let those find the emulators too.
+    Object.assign(process.env, endpointEnvironment(emulators.endpoint));
+  }
+
+  const raw = emulators ? awsClientsFor(emulators.endpoint) : undefined;
+  // Without embedded emulators the SDK resolves endpoint, region and credentials itself.
+  const sqs = raw?.sqs ?? new SQSClient({});
+  const dynamodb = raw?.dynamodb ?? new DynamoDBClient({});
+  const clients: AwsClients = { sqs, dynamodb: toDocumentClient(dynamodb) };
+
+  const pollers: EventSourcePoller[] = [];
+  async function stop(): Promise<void> {
+    await Promise.allSettled(pollers.map((poller) => poller.stop()));
+    raw?.destroy();
+    if (!raw) {
+      sqs.destroy();
+      dynamodb.destroy();
+    }
+    await emulators?.stop();
+  }
+
+  try {
+    const config = await provisionPipeline({ sqs, dynamodb, classes, prefix });
+    const reportBucket = options.reportBucket ?? `${prefix}-reports`;
+    if (raw) await ensureBucket(raw.s3, reportBucket);
+    process.env[REPORT_BUCKET_ENV] ??= reportBucket;
+
+    const store = createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName });
+    if (options.consume ?? true) {
+      for (const [className, cls] of Object.entries(classes)) {
+        const location = config.queues[className];
+        if (!location) continue;
+        const handler = createConsumer({
+          registry: options.registry,
+          className,
+          config,
+          clients,
+          store,
+          classes,
+          logger,
+          ...(options.metrics ? { metrics: options.metrics(className) } : {}),
+        });
+        pollers.push(
+          startEventSourcePoller({
+            sqs,
+            queueUrl: location.queueUrl,
+            queueArn: await queueArn(sqs, location.queueUrl),
+            className,
+            cls,
+            handler,
+            onError: (error, phase) => options.onPollerError?.(className, error, phase),
+          }),
+        );
+      }
+    }
+
+    return {
+      config,
+      clients,
+      endpoints,
+      embedded,
+      store,
+      jobs: createJobClient({ registry: options.registry, config, clients, store }),
+      environment: {
+        ...(emulators ? endpointEnvironment(emulators.endpoint) : {}),
+        ...pipelineEnvironment(config),
+        [REPORT_BUCKET_ENV]: reportBucket,
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    const name = awsErrorName(error);
+    if (name !== 'BucketAlreadyOwnedByYou' && name !== 'BucketAlreadyExists') throw error;
+  }
+}

@@ -49,6 +49,7 @@ interface JobFacts {
   readonly gen: number;
   readonly name: string;
   readonly enqueuedAt?: string;
+  readonly maxAttempts?: number;
   readonly payload?: unknown;
 }
 
@@ -106,7 +107,14 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     });
     try {
       await store.fail(
-        { id: job.id, gen: job.gen, name: job.name, class: deps.className, ...(job.enqueuedAt ? { enqueuedAt: job.enqueuedAt } : {}) },
+        {
+          id: job.id,
+          gen: job.gen,
+          name: job.name,
+          class: deps.className,
+          maxAttempts: job.maxAttempts ?? deps.cls.attempts,
+          ...(job.enqueuedAt ? { enqueuedAt: job.enqueuedAt } : {}),
+        },
         { errors, reason, payload: job.payload },
       );
     } catch (error) {
@@ -135,6 +143,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       name: envelope.job,
       enqueuedAt: envelope.enqueuedAt,
       payload: envelope.payload,
+      ...(envelope.maxAttempts !== undefined ? { maxAttempts: envelope.maxAttempts } : {}),
     };
 
     const definition = deps.registry.get(envelope.job);

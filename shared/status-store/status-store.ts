@@ -77,7 +77,14 @@ export interface NewJob {
 /** A job to fail: the claim that ran it, or, for a job that never ran, where it may be now. */
 export type FailTarget =
   | { readonly token: ClaimToken }
-  | { readonly id: string; readonly gen: number; readonly name: string; readonly class: string; readonly enqueuedAt?: string };
+  | {
+      readonly id: string;
+      readonly gen: number;
+      readonly name: string;
+      readonly class: string;
+      readonly maxAttempts: number;
+      readonly enqueuedAt?: string;
+    };
 
 export interface ListQuery {
   readonly status?: JobStatus;
@@ -288,7 +295,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
         ['class', target.class],
         ['gen', target.gen],
         ['attempts', 0],
-        ['maxAttempts', 0],
+        ['maxAttempts', target.maxAttempts],
         ['enqueuedAt', target.enqueuedAt ?? isoNow()],
       ] as const) {
         e.setExpression(attribute, `if_not_exists(${e.name(attribute)}, ${e.value(value)})`);

@@ -1,0 +1,41 @@
+/**
+ * The CDK context the app reads (`cdk synth --context stage=prod --context alarmEmail=…`),
+ * checked so that a typo fails the synth with a clear message.
+ *
+ * @example
+ * readAppContext(app.node); // { stageName: 'dev' }
+ */
+import type { Node } from 'constructs';
+import { DEFAULT_STAGE } from './pipeline-naming';
+
+export interface AppContext {
+  /** Context `stage`. @default 'dev' */
+  readonly stageName: string;
+  /** Context `alarmEmail`. @default - no e-mail subscription */
+  readonly alarmEmail?: string;
+  /**
+   * Context `consumerEntry`, relative to the working directory.
+   * @default - the repository's lambdas/consumer.ts
+   */
+  readonly consumerEntry?: string;
+}
+
+export function readAppContext(node: Node): AppContext {
+  const stageName = optionalString(node, 'stage') ?? DEFAULT_STAGE;
+  const alarmEmail = optionalString(node, 'alarmEmail');
+  const consumerEntry = optionalString(node, 'consumerEntry');
+  return {
+    stageName,
+    ...(alarmEmail !== undefined && { alarmEmail }),
+    ...(consumerEntry !== undefined && { consumerEntry }),
+  };
+}
+
+function optionalString(node: Node, key: string): string | undefined {
+  const value: unknown = node.tryGetContext(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') {
+    throw new Error(`context "${key}" must be a string, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

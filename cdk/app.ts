@@ -1,0 +1,28 @@
+/**
+ * The CDK app (`cdk.json` runs it with tsx): one pipeline stack for the stage given as context,
+ * checked by the cdk-nag AwsSolutions pack during synthesis.
+ *
+ *   npx cdk synth --context stage=prod --context alarmEmail=ops@example.com
+ */
+import { resolve } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { pipelineSettings } from '../shared/pipeline-settings';
+import { priorityClasses } from '../shared/priority-classes';
+import { readAppContext } from './app-context';
+import { PipelineStack } from './pipeline-stack';
+import { resourcePrefix } from './pipeline-naming';
+
+const app = new App();
+const context = readAppContext(app.node);
+const namePrefix = pipelineSettings.namePrefix;
+
+new PipelineStack(app, resourcePrefix(namePrefix, context.stageName), {
+  description: `sqs-jobs pipeline, stage ${context.stageName}`,
+  priorityClasses,
+  namePrefix,
+  stageName: context.stageName,
+  ...(context.alarmEmail !== undefined && { alarmEmail: context.alarmEmail }),
+  ...(context.consumerEntry !== undefined && { consumerEntry: resolve(context.consumerEntry) }),
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

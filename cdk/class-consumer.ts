@@ -1,0 +1,127 @@
+/**
+ * The Lambda consumer of one priority class: a NodejsFunction bundled locally by esbuild, fed by
+ * its class's queue, with its own log group and a role holding only what this class needs.
+ *
+ * @example
+ * new ClassConsumer(this, 'ReportsConsumer', {
+ *   className: 'reports',
+ *   priorityClass: priorityClasses.reports,
+ *   queues,
+ *   jobTable,
+ *   entry: 'lambdas/consumer.ts',
+ *   functionName: 'sqs-jobs-prod-reports-consumer',
+ *   serviceName: 'sqs-jobs-prod',
+ * });
+ */
+import { join } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { metricNamespace } from '../shared/metric-names';
+import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-config';
+import type { PriorityClass } from '../shared/priority-classes';
+import type { ClassQueues } from './class-queues';
+import type { JobTable } from './job-table';
+
+/** The repository root, so bundling does not depend on the directory `cdk` runs from. */
+export const REPO_ROOT = join(import.meta.dirname, '..');
+export const DEFAULT_CONSUMER_ENTRY = join(REPO_ROOT, 'lambdas', 'consumer.ts');
+
+export interface ClassConsumerProps {
+  readonly className: string;
+  readonly priorityClass: PriorityClass;
+  readonly queues: ClassQueues;
+  readonly jobTable: JobTable;
+  /** TypeScript file exporting `handler`. */
+  readonly entry: string;
+  readonly functionName: string;
+  /** `POWERTOOLS_SERVICE_NAME` of the function. */
+  readonly serviceName: string;
+  /** Extra variables; the pipeline's own (`SQS_JOBS_*`, `POWERTOOLS_*`) win. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Lock file that pins the bundled dependencies. @default the repository's package-lock.json */
+  readonly depsLockFilePath?: string;
+}
+
+export class ClassConsumer extends Construct {
+  readonly className: string;
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly role: Role;
+  readonly eventSource: SqsEventSource;
+
+  constructor(scope: Construct, id: string, props: ClassConsumerProps) {
+    super(scope, id);
+    const { className, priorityClass: cls, queues, jobTable } = props;
+    this.className = className;
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      logGroupName: `/aws/lambda/${props.functionName}`,
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // Own role instead of AWSLambdaBasicExecutionRole: logs may go to this log group only.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Consumer of the ${className} job queue`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      functionName: props.functionName,
+      entry: props.entry,
+      handler: 'handler',
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: cls.memoryMb,
+      timeout: Duration.seconds(cls.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      depsLockFilePath: props.depsLockFilePath ?? join(REPO_ROOT, 'package-lock.json'),
+      environment: {
+        ...props.environment,
+        // Only this class's queue: least privilege and a small environment.
+        ...pipelineEnvironment({
+          tableName: jobTable.table.tableName,
+          queues: {
+            [className]: { queueUrl: queues.queue.queueUrl, dlqUrl: queues.deadLetterQueue.queueUrl },
+          },
+        }),
+        [ENV_CONSUMER_CLASS]: className,
+        POWERTOOLS_SERVICE_NAME: props.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: metricNamespace,
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        mainFields: ['module', 'main'],
+        // Bundle the AWS SDK too: the versions the tests ran against, not the runtime's copy.
+        externalModules: [],
+        // CommonJS dependencies inside an ESM bundle still call require().
+        banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
+        forceDockerBundling: false,
+      },
+    });
+
+    this.eventSource = new SqsEventSource(queues.queue, {
+      batchSize: cls.batchSize,
+      ...(cls.batchWindowSeconds > 0 && { maxBatchingWindow: Duration.seconds(cls.batchWindowSeconds) }),
+      reportBatchItemFailures: true,
+      maxConcurrency: cls.maxConcurrency,
+    });
+    // Binding also grants consume (receive, delete, change visibility, get attributes) on the queue.
+    this.function.addEventSource(this.eventSource);
+    queues.grantDeadLetter(this.function);
+    jobTable.grantConsumerAccess(this.function);
+  }
+}

@@ -1,0 +1,40 @@
+export {
+  alarmThresholdProblems,
+  resolveAlarmThresholds,
+  type AlarmThresholds,
+  type ResolvedAlarmThresholds,
+  type SeverityThresholds,
+} from './alarm-thresholds';
+export { readAppContext, type AppContext } from './app-context';
+export {
+  ClassConsumer,
+  DEFAULT_CONSUMER_ENTRY,
+  REPO_ROOT,
+  type ClassConsumerProps,
+} from './class-consumer';
+export { ClassQueues, type ClassQueuesProps } from './class-queues';
+export { failureRate, jobMetric } from './job-metrics';
+export { JobPipeline, type JobPipelineProps } from './job-pipeline';
+export { JobTable, type JobTableProps } from './job-table';
+export {
+  PipelineAlarms,
+  type ClassAlarms,
+  type MonitoredClass,
+  type PipelineAlarmsProps,
+} from './pipeline-alarms';
+export { PipelineDashboard, type PipelineDashboardProps } from './pipeline-dashboard';
+export {
+  DEFAULT_STAGE,
+  alarmName,
+  classConstructId,
+  consumerFunctionName,
+  pascalCase,
+  resourcePrefix,
+} from './pipeline-naming';
+export { PipelineStack, type PipelineStackProps } from './pipeline-stack';
+export {
+  JobPipelinePropsError,
+  RESERVED_CONSUMER_ENV,
+  pipelineProblems,
+  type PipelineShape,
+} from './validate-pipeline-props';

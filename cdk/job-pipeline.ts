@@ -1,0 +1,184 @@
+/**
+ * The whole job pipeline: per priority class a queue, a DLQ and a consumer; one job table;
+ * alarms on one topic; a dashboard. Producers get access through `grantEnqueue` or
+ * `enqueuePolicy`, and their environment through `pipelineEnvironment()`.
+ *
+ * @example
+ * const pipeline = new JobPipeline(this, 'Jobs', { stageName: 'prod', alarmEmail: 'ops@example.com' });
+ * pipeline.grantEnqueue(apiFunction);
+ * for (const [key, value] of Object.entries(pipeline.pipelineEnvironment())) {
+ *   apiFunction.addEnvironment(key, value);
+ * }
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Grant, ManagedPolicy, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config';
+import { pipelineSettings, tableName } from '../shared/pipeline-settings';
+import { priorityClasses, type PriorityClass } from '../shared/priority-classes';
+import { resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
+import { ClassConsumer, DEFAULT_CONSUMER_ENTRY } from './class-consumer';
+import { ClassQueues } from './class-queues';
+import { JobTable } from './job-table';
+import { PipelineAlarms, type MonitoredClass } from './pipeline-alarms';
+import { PipelineDashboard } from './pipeline-dashboard';
+import { DEFAULT_STAGE, classConstructId, consumerFunctionName, resourcePrefix } from './pipeline-naming';
+import { JobPipelinePropsError, pipelineProblems } from './validate-pipeline-props';
+
+export interface JobPipelineProps {
+  /**
+   * Priority classes, each getting a queue, a DLQ and a consumer.
+   * @default priorityClasses from shared/priority-classes.ts
+   */
+  readonly priorityClasses?: Readonly<Record<string, PriorityClass>>;
+  /** Deployment stage, part of every physical name. @default 'dev' */
+  readonly stageName?: string;
+  /** First part of every physical name. @default pipelineSettings.namePrefix ('sqs-jobs') */
+  readonly namePrefix?: string;
+  /** What happens to the job table when it leaves the stack. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+  /** Retention of the consumers' log groups. @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Address subscribed to the alarm topic. @default - no subscription */
+  readonly alarmEmail?: string;
+  /** Alarm thresholds for every class. @default pipelineSettings.thresholds */
+  readonly alarmThresholds?: AlarmThresholds;
+  /** Per-class overrides on top of `alarmThresholds`, keyed by class name. @default - none */
+  readonly classAlarmThresholds?: Readonly<Record<string, AlarmThresholds>>;
+  /** TypeScript entry of the consumer, exporting `handler`. @default <repo>/lambdas/consumer.ts */
+  readonly consumerEntry?: string;
+  /** Extra environment for every consumer; may not set the pipeline's own variables. @default {} */
+  readonly environment?: Readonly<Record<string, string>>;
+}
+
+export class JobPipeline extends Construct {
+  readonly stageName: string;
+  /** `<namePrefix>-<stageName>`, the prefix of every physical name. */
+  readonly resourcePrefix: string;
+  readonly classNames: readonly string[];
+  readonly jobTable: JobTable;
+  readonly queues: ReadonlyMap<string, ClassQueues>;
+  readonly consumers: ReadonlyMap<string, ClassConsumer>;
+  readonly alarms: PipelineAlarms;
+  readonly dashboard: PipelineDashboard;
+  /** SendMessage on every work queue and the table actions of `enqueue`, for roles defined elsewhere. */
+  readonly enqueuePolicy: ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: JobPipelineProps = {}) {
+    super(scope, id);
+    const catalog = props.priorityClasses ?? priorityClasses;
+    const namePrefix = props.namePrefix ?? pipelineSettings.namePrefix;
+    const stageName = props.stageName ?? DEFAULT_STAGE;
+    const environment = props.environment ?? {};
+    const classAlarmThresholds = props.classAlarmThresholds ?? {};
+    const problems = pipelineProblems({
+      catalog,
+      namePrefix,
+      stageName,
+      environment,
+      alarmEmail: props.alarmEmail,
+      alarmThresholds: props.alarmThresholds,
+      classAlarmThresholds,
+    });
+    if (problems.length > 0) throw new JobPipelinePropsError(problems);
+
+    this.stageName = stageName;
+    this.resourcePrefix = resourcePrefix(namePrefix, stageName);
+    this.classNames = Object.keys(catalog);
+    this.jobTable = new JobTable(this, 'JobTable', {
+      tableName: tableName(this.resourcePrefix),
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    const queues = new Map<string, ClassQueues>();
+    const consumers = new Map<string, ClassConsumer>();
+    const monitored: MonitoredClass[] = [];
+    for (const [className, priorityClass] of Object.entries(catalog)) {
+      const classScope = new Construct(this, classConstructId(className));
+      const classQueues = new ClassQueues(classScope, 'Queues', {
+        className,
+        priorityClass,
+        namePrefix: this.resourcePrefix,
+      });
+      const consumer = new ClassConsumer(classScope, 'Consumer', {
+        className,
+        priorityClass,
+        queues: classQueues,
+        jobTable: this.jobTable,
+        entry: props.consumerEntry ?? DEFAULT_CONSUMER_ENTRY,
+        functionName: consumerFunctionName(this.resourcePrefix, className),
+        serviceName: this.resourcePrefix,
+        environment,
+        ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+      });
+      queues.set(className, classQueues);
+      consumers.set(className, consumer);
+      monitored.push({
+        className,
+        queues: classQueues,
+        consumer,
+        thresholds: resolveAlarmThresholds(props.alarmThresholds, classAlarmThresholds[className]),
+      });
+    }
+    this.queues = queues;
+    this.consumers = consumers;
+
+    this.alarms = new PipelineAlarms(this, 'Alarms', {
+      prefix: this.resourcePrefix,
+      classes: monitored,
+      ...(props.alarmEmail !== undefined && { alarmEmail: props.alarmEmail }),
+    });
+    this.dashboard = new PipelineDashboard(this, 'Dashboard', {
+      dashboardName: this.resourcePrefix,
+      classes: monitored,
+    });
+
+    this.enqueuePolicy = new ManagedPolicy(this, 'EnqueuePolicy', {
+      description: `Enqueue jobs into the ${this.resourcePrefix} pipeline`,
+      statements: [
+        new PolicyStatement({
+          actions: [...ClassQueues.ENQUEUE_ACTIONS],
+          resources: this.workQueueArns(),
+        }),
+        new PolicyStatement({
+          actions: [...JobTable.ENQUEUE_ACTIONS],
+          resources: [this.jobTable.table.tableArn],
+        }),
+      ],
+    });
+  }
+
+  /** Table name and the queue and DLQ URLs of every class, as the SDK reads them. */
+  pipelineConfig(): PipelineConfig {
+    const queues: Record<string, QueueLocation> = {};
+    for (const [className, classQueues] of this.queues) {
+      queues[className] = {
+        queueUrl: classQueues.queue.queueUrl,
+        dlqUrl: classQueues.deadLetterQueue.queueUrl,
+      };
+    }
+    return { tableName: this.jobTable.table.tableName, queues };
+  }
+
+  /** `SQS_JOBS_TABLE_NAME` and `SQS_JOBS_QUEUES` (all classes) for a producer's environment. */
+  pipelineEnvironment(): Record<string, string> {
+    return pipelineEnvironment(this.pipelineConfig());
+  }
+
+  /**
+   * Lets `grantee` enqueue jobs: SendMessage on every work queue, and GetItem, PutItem,
+   * UpdateItem, DeleteItem on the job table. Not the DLQs, not the indexes.
+   */
+  grantEnqueue(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...ClassQueues.ENQUEUE_ACTIONS],
+      resourceArns: this.workQueueArns(),
+    }).combine(this.jobTable.grantEnqueue(grantee));
+  }
+
+  private workQueueArns(): string[] {
+    return [...this.queues.values()].map((classQueues) => classQueues.queue.queueArn);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The DynamoDB table holding one record per job, shaped by `shared/job-table.ts`.
+ *
+ * @example
+ * const jobs = new JobTable(this, 'Jobs', { tableName: 'sqs-jobs-prod-jobs' });
+ * jobs.grantConsumerAccess(consumerFunction);
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { jobTable } from '../shared/job-table';
+
+export interface JobTableProps {
+  readonly tableName: string;
+  /** What happens to the table when it leaves the stack. @default RemovalPolicy.RETAIN */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class JobTable extends Construct {
+  /** Item actions a consumer needs; Query is granted on the table and its indexes. */
+  static readonly CONSUMER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
+  /** The SDK writes the job record, then sends the message (and cleans up if sending fails). */
+  static readonly ENQUEUE_ACTIONS = [
+    'dynamodb:GetItem',
+    'dynamodb:PutItem',
+    'dynamodb:UpdateItem',
+    'dynamodb:DeleteItem',
+  ] as const;
+
+  readonly table: Table;
+  /** ARNs of the GSIs by name; named one by one so grants need no `index/*` wildcard. */
+  readonly indexArns: Readonly<Record<keyof typeof jobTable.indexes, string>>;
+
+  constructor(scope: Construct, id: string, props: JobTableProps) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const { byStatus, byClass } = jobTable.indexes;
+
+    this.table = new Table(this, 'Table', {
+      tableName: props.tableName,
+      partitionKey: { name: jobTable.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // The aws/dynamodb key: key use shows in CloudTrail, no key policy or monthly fee to manage,
+      // and nothing outside DynamoDB (Scheduler, other accounts) needs a grant on it.
+      encryption: TableEncryption.AWS_MANAGED,
+      timeToLiveAttribute: jobTable.ttlAttribute,
+      removalPolicy,
+      // A retained table should not be deletable by a stray console click either.
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: byStatus.name,
+      partitionKey: { name: byStatus.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: byStatus.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: byClass.name,
+      partitionKey: { name: byClass.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: byClass.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+    this.indexArns = {
+      byStatus: `${this.table.tableArn}/index/${byStatus.name}`,
+      byClass: `${this.table.tableArn}/index/${byClass.name}`,
+    };
+  }
+
+  /** GetItem, PutItem, UpdateItem on the table; Query on the table and both indexes. */
+  grantConsumerAccess(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...JobTable.CONSUMER_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    }).combine(
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['dynamodb:Query'],
+        resourceArns: [this.table.tableArn, ...Object.values(this.indexArns)],
+      }),
+    );
+  }
+
+  /** What `enqueue` needs: write the job record before sending, read it back, remove it on failure. */
+  grantEnqueue(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...JobTable.ENQUEUE_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    });
+  }
+}

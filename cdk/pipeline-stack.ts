@@ -1,0 +1,60 @@
+/**
+ * The deployable stack: one `JobPipeline` plus the outputs a caller needs to reach it.
+ * Environment-agnostic, so `cdk synth` needs no credentials and no lookups.
+ *
+ * @example
+ * new PipelineStack(app, 'sqs-jobs-prod', { stageName: 'prod', alarmEmail: 'ops@example.com' });
+ * // export SQS_JOBS_QUEUES=$(aws cloudformation describe-stacks --stack-name sqs-jobs-prod \
+ * //   --query "Stacks[0].Outputs[?OutputKey=='SqsJobsQueues'].OutputValue" --output text)
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config';
+import { JobPipeline, type JobPipelineProps } from './job-pipeline';
+import { pascalCase } from './pipeline-naming';
+
+export interface PipelineStackProps extends StackProps, JobPipelineProps {}
+
+export class PipelineStack extends Stack {
+  readonly pipeline: JobPipeline;
+
+  constructor(scope: Construct, id: string, props: PipelineStackProps = {}) {
+    super(scope, id, props);
+    this.pipeline = new JobPipeline(this, 'Pipeline', props);
+    const environment = this.pipeline.pipelineEnvironment();
+
+    new CfnOutput(this, 'SqsJobsTableName', {
+      description: `Job table (${ENV_TABLE_NAME})`,
+      value: required(environment, ENV_TABLE_NAME),
+    });
+    new CfnOutput(this, 'SqsJobsQueues', {
+      description: `Queue and DLQ URL per class as JSON (${ENV_QUEUES})`,
+      value: required(environment, ENV_QUEUES),
+    });
+    for (const [className, classQueues] of this.pipeline.queues) {
+      const id = pascalCase(className);
+      new CfnOutput(this, `QueueUrl${id}`, {
+        description: `Work queue of class ${className}`,
+        value: classQueues.queue.queueUrl,
+      });
+      new CfnOutput(this, `DlqUrl${id}`, {
+        description: `Dead-letter queue of class ${className}`,
+        value: classQueues.deadLetterQueue.queueUrl,
+      });
+    }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      description: 'SNS topic of the pipeline alarms',
+      value: this.pipeline.alarms.topic.topicArn,
+    });
+    new CfnOutput(this, 'EnqueuePolicyArn', {
+      description: 'Managed policy to attach to roles that enqueue jobs',
+      value: this.pipeline.enqueuePolicy.managedPolicyArn,
+    });
+  }
+}
+
+function required(environment: Readonly<Record<string, string>>, key: string): string {
+  const value = environment[key];
+  if (value === undefined) throw new Error(`pipelineEnvironment() did not set ${key}`);
+  return value;
+}

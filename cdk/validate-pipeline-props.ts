@@ -1,0 +1,148 @@
+/**
+ * Checks a pipeline's settings before anything is built and reports every problem at once, so a
+ * bad catalog or prop is fixed in one round instead of one CloudFormation failure at a time.
+ *
+ * @example
+ * const problems = pipelineProblems({ ...shape, stageName: 'pr 12' });
+ * // ['stageName "pr 12" may contain only letters, digits, "-" and "_"']
+ */
+import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config';
+import { deadLetterQueueName, tableName } from '../shared/pipeline-settings';
+import {
+  redriveMaxReceiveCount,
+  visibilityTimeoutSeconds,
+  type PriorityClass,
+} from '../shared/priority-classes';
+import { alarmThresholdProblems, resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
+import { consumerFunctionName, pascalCase, resourcePrefix } from './pipeline-naming';
+
+/** Environment variables the consumer construct sets itself; callers may not override them. */
+export const RESERVED_CONSUMER_ENV = [
+  ENV_TABLE_NAME,
+  ENV_QUEUES,
+  ENV_CONSUMER_CLASS,
+  'POWERTOOLS_SERVICE_NAME',
+  'POWERTOOLS_METRICS_NAMESPACE',
+  'NODE_OPTIONS',
+] as const;
+
+/** The settings a pipeline is built from, after defaults were applied. */
+export interface PipelineShape {
+  readonly catalog: Readonly<Record<string, PriorityClass>>;
+  readonly namePrefix: string;
+  readonly stageName: string;
+  readonly environment: Readonly<Record<string, string>>;
+  readonly alarmEmail: string | undefined;
+  readonly alarmThresholds: AlarmThresholds | undefined;
+  readonly classAlarmThresholds: Readonly<Record<string, AlarmThresholds>>;
+}
+
+export class JobPipelinePropsError extends Error {
+  override readonly name = 'JobPipelinePropsError';
+  constructor(readonly problems: readonly string[]) {
+    super(`JobPipeline props are invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+const NAME_PART = /^[A-Za-z0-9_-]+$/;
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+// AWS limits: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
+const MAX_QUEUE_NAME = 80;
+const MAX_FUNCTION_NAME = 64;
+const MAX_VISIBILITY_SECONDS = 43_200;
+
+export function pipelineProblems(shape: PipelineShape): string[] {
+  const problems: string[] = [];
+  const { catalog, namePrefix, stageName } = shape;
+  const classNames = Object.keys(catalog);
+
+  if (!NAME_PART.test(namePrefix)) {
+    problems.push(`namePrefix "${namePrefix}" may contain only letters, digits, "-" and "_"`);
+  }
+  if (!NAME_PART.test(stageName)) {
+    problems.push(`stageName "${stageName}" may contain only letters, digits, "-" and "_"`);
+  }
+  const prefix = resourcePrefix(namePrefix, stageName);
+  if (tableName(prefix).length > 255) problems.push(`table name "${tableName(prefix)}" is longer than 255`);
+  if (classNames.length === 0) problems.push('the priority-class catalog is empty');
+
+  const ids = new Map<string, string>();
+  for (const [name, cls] of Object.entries(catalog)) {
+    problems.push(...classProblems(prefix, name, cls));
+    const id = pascalCase(name);
+    const clash = ids.get(id);
+    if (id === '') problems.push(`class "${name}": name needs at least one letter or digit`);
+    else if (clash !== undefined) problems.push(`classes "${clash}" and "${name}" both map to the id "${id}"`);
+    ids.set(id, name);
+  }
+
+  for (const key of RESERVED_CONSUMER_ENV) {
+    if (Object.hasOwn(shape.environment, key)) {
+      problems.push(`environment may not set ${key}: the pipeline sets it on every consumer`);
+    }
+  }
+  if (shape.alarmEmail !== undefined && !EMAIL.test(shape.alarmEmail)) {
+    problems.push(`alarmEmail "${shape.alarmEmail}" is not an e-mail address`);
+  }
+
+  problems.push(...alarmThresholdProblems('alarmThresholds', resolveAlarmThresholds(shape.alarmThresholds)));
+  for (const [name, override] of Object.entries(shape.classAlarmThresholds)) {
+    if (!Object.hasOwn(catalog, name)) {
+      problems.push(`classAlarmThresholds names unknown class "${name}" (known: ${classNames.join(', ')})`);
+      continue;
+    }
+    problems.push(
+      ...alarmThresholdProblems(
+        `classAlarmThresholds.${name}`,
+        resolveAlarmThresholds(shape.alarmThresholds, override),
+      ),
+    );
+  }
+  return problems;
+}
+
+function classProblems(prefix: string, name: string, cls: PriorityClass): string[] {
+  const problems: string[] = [];
+  const at = `class "${name}"`;
+  if (!NAME_PART.test(name)) {
+    problems.push(`${at}: name may contain only letters, digits, "-" and "_"`);
+  }
+  const dlqName = deadLetterQueueName(prefix, name);
+  if (dlqName.length > MAX_QUEUE_NAME) {
+    problems.push(`${at}: queue name "${dlqName}" is longer than ${MAX_QUEUE_NAME} characters`);
+  }
+  const functionName = consumerFunctionName(prefix, name);
+  if (functionName.length > MAX_FUNCTION_NAME) {
+    problems.push(`${at}: function name "${functionName}" is longer than ${MAX_FUNCTION_NAME} characters`);
+  }
+  if (!isIntIn(cls.timeoutSeconds, 1, 900)) {
+    problems.push(`${at}: timeoutSeconds must be an integer in 1–900 (got ${cls.timeoutSeconds})`);
+  } else if (visibilityTimeoutSeconds(cls) > MAX_VISIBILITY_SECONDS) {
+    problems.push(
+      `${at}: visibility timeout ${visibilityTimeoutSeconds(cls)} s exceeds the SQS maximum ${MAX_VISIBILITY_SECONDS} s`,
+    );
+  }
+  if (!isIntIn(cls.memoryMb, 128, 10_240)) {
+    problems.push(`${at}: memoryMb must be an integer in 128–10240 (got ${cls.memoryMb})`);
+  }
+  if (!isIntIn(cls.batchSize, 1, 10_000)) {
+    problems.push(`${at}: batchSize must be an integer in 1–10000 (got ${cls.batchSize})`);
+  }
+  if (!isIntIn(cls.batchWindowSeconds, 0, 300)) {
+    problems.push(`${at}: batchWindowSeconds must be an integer in 0–300 (got ${cls.batchWindowSeconds})`);
+  } else if (cls.batchSize > 10 && cls.batchWindowSeconds < 1) {
+    problems.push(`${at}: batchSize ${cls.batchSize} > 10 needs batchWindowSeconds >= 1`);
+  }
+  if (!isIntIn(cls.maxConcurrency, 2, 1000)) {
+    problems.push(`${at}: maxConcurrency must be an integer in 2–1000 (got ${cls.maxConcurrency})`);
+  }
+  if (!isIntIn(redriveMaxReceiveCount(cls), 1, 1000)) {
+    problems.push(`${at}: redrive maxReceiveCount ${redriveMaxReceiveCount(cls)} is outside 1–1000`);
+  }
+  return problems;
+}
+
+function isIntIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
+}
+

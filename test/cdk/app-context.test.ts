@@ -1,0 +1,22 @@
+import { App } from 'aws-cdk-lib';
+import { describe, expect, it } from 'vitest';
+import { readAppContext } from '../../cdk/app-context';
+
+const contextOf = (context: Record<string, unknown>) => readAppContext(new App({ context }).node);
+
+describe('readAppContext', () => {
+  it('defaults to stage dev without e-mail or entry', () => {
+    expect(contextOf({})).toEqual({ stageName: 'dev' });
+  });
+
+  it('reads stage, alarmEmail and consumerEntry, ignoring empty strings', () => {
+    expect(contextOf({ stage: 'prod', alarmEmail: 'ops@example.com', consumerEntry: '' })).toEqual({
+      stageName: 'prod',
+      alarmEmail: 'ops@example.com',
+    });
+  });
+
+  it('rejects a non-string value', () => {
+    expect(() => contextOf({ stage: 3 })).toThrow('context "stage" must be a string, got 3');
+  });
+});

@@ -1,0 +1,146 @@
+/**
+ * A pipeline built with every prop set (custom catalog, stage, prefix, thresholds, e-mail,
+ * removal policy, extra environment) plus a producer role granted `grantEnqueue`.
+ */
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal, type CfnRole } from 'aws-cdk-lib/aws-iam';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PriorityClass } from '../../shared/priority-classes';
+import {
+  actionsOf,
+  logicalIdWhere,
+  referencedIds,
+  resourcesOfType,
+  roleStatements,
+  synthesizePipeline,
+  type CfnResource,
+  type SynthesizedPipeline,
+} from './pipeline-template';
+
+const base: PriorityClass = {
+  timeoutSeconds: 30,
+  attempts: 3,
+  backoff: [10],
+  batchSize: 5,
+  batchWindowSeconds: 0,
+  maxConcurrency: 3,
+  recordParallelism: 1,
+  memoryMb: 256,
+};
+const catalog: Record<string, PriorityClass> = {
+  default: base,
+  bulk: { ...base, batchSize: 100, batchWindowSeconds: 10, maxConcurrency: 4 },
+};
+
+let synth: SynthesizedPipeline;
+let producerRoleId: string;
+
+function resource(id: string): CfnResource {
+  const found = synth.json.Resources[id];
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+}
+const queueId = (name: string): string => logicalIdWhere(synth.json, 'AWS::SQS::Queue', 'QueueName', name);
+const alarm = (name: string): CfnResource =>
+  resource(logicalIdWhere(synth.json, 'AWS::CloudWatch::Alarm', 'AlarmName', name));
+
+beforeAll(() => {
+  let producer: Role | undefined;
+  synth = synthesizePipeline(
+    {
+      priorityClasses: catalog,
+      stageName: 'qa',
+      namePrefix: 'acme',
+      removalPolicy: RemovalPolicy.DESTROY,
+      logRetention: RetentionDays.ONE_WEEK,
+      alarmEmail: 'ops@example.com',
+      alarmThresholds: { queueDepth: { warning: 10, critical: 20 } },
+      classAlarmThresholds: { bulk: { oldestMessageAgeSeconds: 3600 } },
+      environment: { FEATURE_FLAG: 'on' },
+    },
+    (stack) => {
+      producer = new Role(stack, 'Producer', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+      stack.pipeline.grantEnqueue(producer);
+    },
+  );
+  if (!producer) throw new Error('producer role was not created');
+  producerRoleId = synth.stack.getLogicalId(producer.node.defaultChild as CfnRole);
+});
+
+describe('custom catalog, stage and prefix', () => {
+  it('names queues, table and functions <prefix>-<stage>-…', () => {
+    for (const name of ['acme-qa-default', 'acme-qa-default-dlq', 'acme-qa-bulk', 'acme-qa-bulk-dlq']) {
+      expect(queueId(name)).toBeTruthy();
+    }
+    synth.template.resourceCountIs('AWS::SQS::Queue', 4);
+    synth.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'acme-qa-jobs' });
+    synth.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'acme-qa-bulk-consumer' });
+  });
+
+  it('keeps a class named "default" in the logical ids', () => {
+    expect(queueId('acme-qa-default')).toMatch(/^PipelineClassDefault/);
+  });
+
+  it('sets the batching window only where the catalog has one', () => {
+    const mapping = (name: string) =>
+      resourcesOfType(synth.json, 'AWS::Lambda::EventSourceMapping').find(([, m]) =>
+        referencedIds(m.Properties['EventSourceArn'] ?? null).has(queueId(name)),
+      )?.[1].Properties;
+    expect(mapping('acme-qa-bulk')).toMatchObject({
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 10,
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+    expect(mapping('acme-qa-default')?.['MaximumBatchingWindowInSeconds']).toBeUndefined();
+  });
+
+  it('passes extra environment and log retention to every consumer', () => {
+    for (const [, fn] of resourcesOfType(synth.json, 'AWS::Lambda::Function')) {
+      expect(fn.Properties['Environment']).toMatchObject({ Variables: { FEATURE_FLAG: 'on', POWERTOOLS_SERVICE_NAME: 'acme-qa' } });
+    }
+    for (const [, group] of resourcesOfType(synth.json, 'AWS::Logs::LogGroup')) {
+      expect(group.Properties['RetentionInDays']).toBe(7);
+    }
+  });
+
+  it('deletes the table with the stack when asked, without deletion protection', () => {
+    const [, table] = resourcesOfType(synth.json, 'AWS::DynamoDB::Table')[0] ?? [];
+    expect(table?.DeletionPolicy).toBe('Delete');
+    expect(table?.Properties['DeletionProtectionEnabled']).toBe(false);
+  });
+});
+
+describe('alarm options', () => {
+  it('subscribes the e-mail address to the alarm topic', () => {
+    synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  it('applies pipeline thresholds to every class and class overrides to that class only', () => {
+    for (const className of ['default', 'bulk']) {
+      expect(alarm(`acme-qa-${className}-queue-depth-warning`).Properties['Threshold']).toBe(10);
+      expect(alarm(`acme-qa-${className}-queue-depth-critical`).Properties['Threshold']).toBe(20);
+    }
+    expect(alarm('acme-qa-bulk-oldest-message-age').Properties['Threshold']).toBe(3600);
+    expect(alarm('acme-qa-default-oldest-message-age').Properties['Threshold']).toBe(300);
+  });
+});
+
+describe('grantEnqueue', () => {
+  it('allows SendMessage on the work queues (not the DLQs) and the four table actions', () => {
+    const statements = roleStatements(synth.json, producerRoleId);
+    const send = statements.filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(send).toHaveLength(1);
+    expect(actionsOf(send[0] ?? { Effect: '', Action: [], Resource: null })).toEqual(['sqs:SendMessage']);
+    expect(referencedIds(send[0]?.Resource ?? null)).toEqual(new Set([queueId('acme-qa-default'), queueId('acme-qa-bulk')]));
+    const tableActions = statements.filter((s) => !actionsOf(s).includes('sqs:SendMessage')).flatMap(actionsOf);
+    expect(tableActions.sort()).toEqual(
+      ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort(),
+    );
+    expect(statements).toHaveLength(2);
+  });
+
+  it('passes cdk-nag with all options set', () => {
+    expect(synth.nag.validateScope(synth.app).violations).toEqual([]);
+  });
+});

@@ -1,0 +1,103 @@
+/**
+ * Builds a PipelineStack once and offers small lookups over its template, so each test file
+ * synthesizes (and bundles) as few times as possible.
+ */
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { PipelineStack, type PipelineStackProps } from '../../cdk/pipeline-stack';
+
+export const FIXTURE_ENTRY = join(import.meta.dirname, 'fixtures', 'consumer.ts');
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+export interface CfnResource {
+  readonly Type: string;
+  readonly Properties: { [key: string]: Json };
+  readonly DeletionPolicy?: string;
+  readonly UpdateReplacePolicy?: string;
+}
+
+export interface SynthesizedPipeline {
+  readonly app: App;
+  readonly stack: PipelineStack;
+  readonly template: Template;
+  readonly nag: AwsSolutionsChecks;
+  /** Directory of the cloud assembly, holding the bundled assets. */
+  readonly assemblyDir: string;
+  /** The CloudFormation template as plain JSON. */
+  readonly json: { Resources: Record<string, CfnResource>; Outputs: Record<string, { Value: Json }> };
+}
+
+/**
+ * Synthesizes a stack with the AwsSolutions pack registered, as `cdk/app.ts` does: an
+ * unacknowledged finding makes `app.synth()` throw with the report. `extend` adds constructs
+ * (say, a producer role) before synthesis.
+ */
+export function synthesizePipeline(
+  props: PipelineStackProps = {},
+  extend: (stack: PipelineStack) => void = () => {},
+): SynthesizedPipeline {
+  const app = new App();
+  const stack = new PipelineStack(app, 'PipelineTest', { consumerEntry: FIXTURE_ENTRY, ...props });
+  extend(stack);
+  const nag = new AwsSolutionsChecks(app);
+  Validations.of(app).addPlugins(nag);
+  const assembly = app.synth();
+  const json = assembly.getStackByName(stack.stackName).template as SynthesizedPipeline['json'];
+  return { app, stack, template: Template.fromJSON(json), nag, json, assemblyDir: assembly.directory };
+}
+
+export function resourcesOfType(json: SynthesizedPipeline['json'], type: string): Array<[string, CfnResource]> {
+  return Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
+}
+
+/** Logical id of the one resource of `type` whose property `key` equals `value`. */
+export function logicalIdWhere(json: SynthesizedPipeline['json'], type: string, key: string, value: Json): string {
+  const found = resourcesOfType(json, type).filter(([, r]) => JSON.stringify(r.Properties[key]) === JSON.stringify(value));
+  if (found.length !== 1 || !found[0]) throw new Error(`expected one ${type} with ${key}=${JSON.stringify(value)}, found ${found.length}`);
+  return found[0][0];
+}
+
+/** Every logical id a value points at through Ref or Fn::GetAtt. */
+export function referencedIds(value: Json): Set<string> {
+  const ids = new Set<string>();
+  const visit = (node: Json): void => {
+    if (Array.isArray(node)) {
+      node.forEach(visit);
+    } else if (node !== null && typeof node === 'object') {
+      const ref = node['Ref'];
+      const getAtt = node['Fn::GetAtt'];
+      if (typeof ref === 'string') ids.add(ref);
+      if (Array.isArray(getAtt) && typeof getAtt[0] === 'string') ids.add(getAtt[0]);
+      Object.values(node).forEach(visit);
+    }
+  };
+  visit(value);
+  return ids;
+}
+
+export interface Statement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource: Json;
+  readonly Condition?: Json;
+  readonly Principal?: Json;
+}
+
+/** Statements of every inline policy attached to the role with this logical id. */
+export function roleStatements(json: SynthesizedPipeline['json'], roleId: string): Statement[] {
+  return resourcesOfType(json, 'AWS::IAM::Policy')
+    .filter(([, policy]) => referencedIds(policy.Properties['Roles'] ?? []).has(roleId))
+    .flatMap(([, policy]) => statementsOf(policy.Properties['PolicyDocument'] ?? null));
+}
+
+export function statementsOf(document: Json): Statement[] {
+  if (document === null || typeof document !== 'object' || Array.isArray(document)) return [];
+  const statements = document['Statement'];
+  return Array.isArray(statements) ? (statements as unknown as Statement[]) : [];
+}
+
+export function actionsOf(statement: Statement): string[] {
+  return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
+}

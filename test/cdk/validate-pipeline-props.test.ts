@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { App, Stack } from 'aws-cdk-lib';
+import { priorityClasses, type PriorityClass } from '../../shared/priority-classes';
+import { JobPipeline } from '../../cdk/job-pipeline';
+import { JobPipelinePropsError, pipelineProblems, type PipelineShape } from '../../cdk/validate-pipeline-props';
+import { FIXTURE_ENTRY } from './pipeline-template';
+
+const valid: PriorityClass = {
+  timeoutSeconds: 60,
+  attempts: 3,
+  backoff: [30],
+  batchSize: 10,
+  batchWindowSeconds: 0,
+  maxConcurrency: 5,
+  recordParallelism: 2,
+  memoryMb: 512,
+};
+
+const shape = (overrides: Partial<PipelineShape> = {}): PipelineShape => ({
+  catalog: { jobs: valid },
+  namePrefix: 'sqs-jobs',
+  stageName: 'dev',
+  environment: {},
+  alarmEmail: undefined,
+  alarmThresholds: undefined,
+  classAlarmThresholds: {},
+  ...overrides,
+});
+
+describe('pipelineProblems', () => {
+  it("accepts this repository's catalog and defaults", () => {
+    expect(pipelineProblems(shape({ catalog: priorityClasses }))).toEqual([]);
+  });
+
+  it('reports every problem of every class at once', () => {
+    const problems = pipelineProblems(
+      shape({
+        stageName: 'pr 12',
+        catalog: {
+          big: { ...valid, batchSize: 50 },
+          slow: { ...valid, timeoutSeconds: 901, maxConcurrency: 1 },
+          'a.b': { ...valid, memoryMb: 64, batchWindowSeconds: 301 },
+        },
+      }),
+    );
+    expect(problems).toEqual([
+      'stageName "pr 12" may contain only letters, digits, "-" and "_"',
+      'class "big": batchSize 50 > 10 needs batchWindowSeconds >= 1',
+      'class "slow": timeoutSeconds must be an integer in 1–900 (got 901)',
+      'class "slow": maxConcurrency must be an integer in 2–1000 (got 1)',
+      'class "a.b": name may contain only letters, digits, "-" and "_"',
+      'class "a.b": memoryMb must be an integer in 128–10240 (got 64)',
+      'class "a.b": batchWindowSeconds must be an integer in 0–300 (got 301)',
+    ]);
+  });
+
+  it('rejects an empty catalog, names too long for SQS or Lambda, and id clashes', () => {
+    const long = 'x'.repeat(64);
+    expect(pipelineProblems(shape({ catalog: {} }))).toEqual(['the priority-class catalog is empty']);
+    expect(pipelineProblems(shape({ catalog: { [long]: valid } }))).toEqual([
+      `class "${long}": queue name "sqs-jobs-dev-${long}-dlq" is longer than 80 characters`,
+      `class "${long}": function name "sqs-jobs-dev-${long}-consumer" is longer than 64 characters`,
+    ]);
+    expect(pipelineProblems(shape({ catalog: { 'low-priority': valid, low_priority: valid } }))).toEqual([
+      'classes "low-priority" and "low_priority" both map to the id "LowPriority"',
+    ]);
+  });
+
+  it('rejects environment variables the pipeline sets itself, and a malformed e-mail', () => {
+    expect(
+      pipelineProblems(shape({ environment: { SQS_JOBS_QUEUES: '{}', POWERTOOLS_SERVICE_NAME: 'x', OK: '1' }, alarmEmail: 'ops' })),
+    ).toEqual([
+      'environment may not set SQS_JOBS_QUEUES: the pipeline sets it on every consumer',
+      'environment may not set POWERTOOLS_SERVICE_NAME: the pipeline sets it on every consumer',
+      'alarmEmail "ops" is not an e-mail address',
+    ]);
+  });
+
+  it('checks thresholds, including class overrides merged over pipeline ones', () => {
+    expect(
+      pipelineProblems(
+        shape({
+          alarmThresholds: { queueDepth: { warning: 100, critical: 50 } },
+          classAlarmThresholds: { jobs: { failureRate: { warning: 0.5, critical: 2 } }, ghost: {} },
+        }),
+      ),
+    ).toEqual([
+      'alarmThresholds: queueDepth needs 0 < warning <= critical (got 100 / 50)',
+      'classAlarmThresholds.jobs: queueDepth needs 0 < warning <= critical (got 100 / 50)',
+      'classAlarmThresholds.jobs: failureRate needs 0 < warning <= critical <= 1 (got 0.5 / 2)',
+      'classAlarmThresholds names unknown class "ghost" (known: jobs)',
+    ]);
+  });
+});
+
+describe('JobPipeline props check', () => {
+  it('throws one JobPipelinePropsError listing all problems before building anything', () => {
+    const stack = new Stack(new App(), 'Invalid');
+    let error: unknown;
+    try {
+      new JobPipeline(stack, 'Pipeline', {
+        stageName: 'bad stage',
+        consumerEntry: FIXTURE_ENTRY,
+        priorityClasses: { jobs: { ...valid, maxConcurrency: 0 } },
+      });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(JobPipelinePropsError);
+    expect((error as JobPipelinePropsError).problems).toHaveLength(2);
+    expect((error as Error).message).toContain('stageName "bad stage"');
+    expect((error as Error).message).toContain('maxConcurrency must be an integer in 2–1000 (got 0)');
+    expect(stack.node.tryFindChild('Pipeline')?.node.children ?? []).toHaveLength(0);
+  });
+});

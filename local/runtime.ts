@@ -35,6 +35,9 @@ import { startEventSourcePoller, type EventSourcePoller } from './event-source-p
 import { createLocalLogger } from './local-logger';
 import { provisionPipeline, queueArn } from './provision';
 
+/** `SQS_JOBS_TARGET=aws`: run against real AWS (the SDK's default endpoints and credentials). */
+export const ENV_TARGET = 'SQS_JOBS_TARGET';
+
 export interface LocalRuntimeOptions<R extends JobRegistry> {
   readonly registry: R;
   /** Class catalog; tests pass tiny timeouts. @defaultValue priorityClasses */
@@ -74,7 +77,9 @@ export async function startLocalRuntime<R extends JobRegistry>(
   const logger = options.logger ?? createLocalLogger({ level: 'silent', write: () => undefined });
 
   const fromEnvironment = endpointsFromEnvironment();
-  const embedded = fromEnvironment.sqs === undefined && fromEnvironment.dynamodb === undefined;
+  // No endpoint in the environment means the embedded emulators, unless real AWS is asked for.
+  const embedded =
+    fromEnvironment.sqs === undefined && fromEnvironment.dynamodb === undefined && process.env[ENV_TARGET] !== 'aws';
   const emulators = embedded ? await startEmulators(options.dataDir ? { dataDir: options.dataDir } : {}) : undefined;
   const endpoints: Partial<EmulatorEndpoints> = emulators?.endpoint ?? fromEnvironment;
   if (emulators) {

@@ -3,7 +3,8 @@
  * named by AWS_ENDPOINT_URL), with a tiny class catalog so retries take seconds.
  */
 import { randomBytes } from 'node:crypto';
-import { GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
 import type { JobRegistry } from '../../shared/job-registry';
 import type { PriorityClass } from '../../shared/priority-classes';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
@@ -22,11 +23,15 @@ const tiny: PriorityClass = {
 /** Real class names (job definitions are checked against the catalog), test-sized settings. */
 export const testClasses = { default: tiny, 'high-priority': { ...tiny, batchSize: 5 } } as const;
 
-export function startTestRuntime<R extends JobRegistry>(
+/**
+ * Starts the runtime for one test file. On a shared endpoint (LocalStack, moto, AWS) `stop()`
+ * also deletes the queues and table it created; embedded emulators simply vanish.
+ */
+export async function startTestRuntime<R extends JobRegistry>(
   registry: R,
   options: Partial<LocalRuntimeOptions<R>> = {},
 ): Promise<LocalRuntime<R>> {
-  return startLocalRuntime({
+  const runtime = await startLocalRuntime({
     registry,
     classes: testClasses,
     // Unique names, so that runs against a shared endpoint (LocalStack, AWS) do not collide.
@@ -36,6 +41,16 @@ export function startTestRuntime<R extends JobRegistry>(
     },
     ...options,
   });
+  if (runtime.embedded) return runtime;
+  return {
+    ...runtime,
+    async stop() {
+      const urls = Object.values(runtime.config.queues).flatMap((q) => [q.queueUrl, q.dlqUrl]);
+      await Promise.allSettled(urls.map((QueueUrl) => runtime.clients.sqs.send(new DeleteQueueCommand({ QueueUrl }))));
+      await runtime.clients.dynamodb.send(new DeleteTableCommand({ TableName: runtime.config.tableName })).catch(() => undefined);
+      await runtime.stop();
+    },
+  };
 }
 
 /** Polls `probe` until it returns a value (not undefined/false) or the deadline passes. */

@@ -24,8 +24,15 @@ interface Tally {
 /** EMF accepts at most 100 values per metric in one document. */
 const MAX_VALUES = 100;
 
-export function createEmfJobMetrics(className: string): JobMetrics {
-  const metrics = new Metrics({ namespace: metricNamespace, serviceName: 'sqs-jobs' });
+/**
+ * @param namespace CloudWatch namespace; the stack sets one per stage through
+ *   `POWERTOOLS_METRICS_NAMESPACE` so that two stages in one account do not mix their numbers.
+ */
+export function createEmfJobMetrics(
+  className: string,
+  namespace: string = process.env.POWERTOOLS_METRICS_NAMESPACE ?? metricNamespace,
+): JobMetrics {
+  const metrics = new Metrics({ namespace, serviceName: 'sqs-jobs' });
   // Powertools adds a `service` dimension by default; the alarms match on JobClass alone.
   metrics.clearDefaultDimensions();
   metrics.setDefaultDimensions({ [metricDimensions.jobClass]: className });

@@ -35,6 +35,11 @@ export const envelopeSchema = z.object({
   /** Per-enqueue overrides of the job definition. */
   maxAttempts: z.number().int().min(1).max(100).optional(),
   backoff: backoffSchema.optional(),
+  /**
+   * Set on the copy the consumer puts in a DLQ. When an operator redrives that copy, it may
+   * re-run the failed job (once); a duplicate of the original message never may.
+   */
+  deadLettered: z.literal(true).optional(),
 });
 
 export type Envelope = z.infer<typeof envelopeSchema>;

@@ -18,7 +18,7 @@ const transitions = {
   running: ['completed', 'retrying', 'failed', 'queued', 'running'],
   retrying: ['running', 'failed', 'cancelled'],
   completed: [],
-  // failed → queued: an operator retries the job (a new generation).
+  // failed → queued: an operator retries the job (a new generation) or redrives its DLQ copy.
   failed: ['queued'],
   cancelled: [],
 } as const satisfies Record<JobStatus, readonly JobStatus[]>;

@@ -16,7 +16,7 @@ export const pipelineSettings = {
   thresholds: {
     queueDepth: { warning: 500, critical: 1000 },
     oldestMessageAgeSeconds: 300,
-    failureRate: { warning: 0.05, critical: 0.1 },
+    failureRate: { warning: 0.05, critical: 0.1, minJobs: 10 },
     dlqDepth: 0,
   },
 } as const;

@@ -5,6 +5,7 @@
  * - `defer`: the job is running elsewhere or not due yet; hand the message back for `seconds`
  *   without counting an attempt.
  * - `exhausted`: every attempt has been used by runs that never finished (crashes, kills).
+ * - `rearm`: an operator redrove the DLQ copy of a failed job; give it fresh attempts and claim.
  *
  * @example
  * decideOnConflict({ status: 'completed', gen: 1, … }, { gen: 1 }, Date.now()); // { kind: 'drop', … }
@@ -15,16 +16,24 @@ import type { JobRecord } from '../../shared/status-store/job-record';
 export type ConflictDecision =
   | { readonly kind: 'drop'; readonly why: string }
   | { readonly kind: 'defer'; readonly seconds: number; readonly why: string }
-  | { readonly kind: 'exhausted'; readonly why: string };
+  | { readonly kind: 'exhausted'; readonly why: string }
+  | { readonly kind: 'rearm'; readonly why: string };
 
 export function decideOnConflict(
   record: JobRecord | undefined,
-  message: { readonly gen: number },
+  message: { readonly gen: number; readonly deadLettered?: boolean },
   nowMs: number,
 ): ConflictDecision {
   if (!record) return { kind: 'defer', seconds: 1, why: 'job record could not be read' };
-  if (record.gen !== message.gen) {
+  if (record.gen > message.gen) {
     return { kind: 'drop', why: `stale copy: message generation ${message.gen}, job generation ${record.gen}` };
+  }
+  if (record.gen < message.gen) {
+    // An operator retry sends the new generation before it updates the record.
+    return { kind: 'defer', seconds: 2, why: 'retry not recorded yet' };
+  }
+  if (record.status === 'failed' && message.deadLettered) {
+    return { kind: 'rearm', why: 'redriven from the dead-letter queue' };
   }
   switch (record.status) {
     case 'completed':

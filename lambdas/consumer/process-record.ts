@@ -14,7 +14,7 @@ import type { AwsClients } from '../../shared/aws-clients';
 import type { BackoffPolicy } from '../../shared/backoff';
 import { deadLetterAttributes } from '../../shared/dead-letter';
 import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job';
-import { decodeEnvelope, type Envelope } from '../../shared/envelope';
+import { decodeEnvelope, encodeEnvelope, type Envelope } from '../../shared/envelope';
 import { PayloadValidationError, UnknownJobError, awsErrorName, errorMessage } from '../../shared/errors';
 import type { JobRegistry } from '../../shared/job-registry';
 import { isTerminal } from '../../shared/lifecycle';
@@ -75,11 +75,18 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     }
   }
 
-  async function deadLetter(record: SQSRecord, reason: string, job: Partial<JobFacts>, attempts?: number) {
+  /** Copies a message to the DLQ; a decodable envelope is marked so that a redrive may re-run it. */
+  async function deadLetter(
+    record: SQSRecord,
+    envelope: Envelope | undefined,
+    reason: string,
+    job: Partial<JobFacts>,
+    attempts?: number,
+  ) {
     await clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: queue.dlqUrl,
-        MessageBody: record.body,
+        MessageBody: envelope ? encodeEnvelope({ ...envelope, deadLettered: true }) : record.body,
         MessageAttributes: deadLetterAttributes({
           reason,
           failedAt: new Date(now()).toISOString(),
@@ -93,13 +100,13 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
   }
 
   /** Fails a job that did not run (or whose runs never finished): DLQ copy, then the record. */
-  async function failUnrun(record: SQSRecord, job: JobFacts, reason: string): Promise<RecordOutcome> {
+  async function failUnrun(record: SQSRecord, envelope: Envelope, job: JobFacts, reason: string): Promise<RecordOutcome> {
     const current = await store.get(job.id);
     if (current && current.gen === job.gen && isTerminal(current.status)) {
       logger.info('duplicate delivery of a finished job dropped', { jobId: job.id, status: current.status });
       return 'delete';
     }
-    await deadLetter(record, reason, job);
+    await deadLetter(record, envelope, reason, job);
     const errors = appendError(current?.errors, {
       attempt: current?.attempts ?? 0,
       at: new Date(now()).toISOString(),
@@ -132,7 +139,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       envelope = decodeEnvelope(record.body);
     } catch (error) {
       const reason = `poison message: ${errorMessage(error)}`;
-      await deadLetter(record, reason, {});
+      await deadLetter(record, undefined, reason, {});
       metrics.failed('(invalid-envelope)');
       logger.error('poison message moved to the dead-letter queue', { messageId: record.messageId, reason });
       return 'delete';
@@ -147,14 +154,14 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     };
 
     const definition = deps.registry.get(envelope.job);
-    if (!definition) return failUnrun(record, facts, new UnknownJobError(envelope.job).message);
+    if (!definition) return failUnrun(record, envelope, facts, new UnknownJobError(envelope.job).message);
     const parsed = definition.schema.safeParse(envelope.payload);
     if (!parsed.success) {
       const error = new PayloadValidationError(
         envelope.job,
         parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
       );
-      return failUnrun(record, facts, error.message);
+      return failUnrun(record, envelope, facts, error.message);
     }
 
     const startMs = now();
@@ -167,12 +174,12 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     const enqueuedAtDate = new Date(envelope.enqueuedAt);
     const retryUntilMs = definition.retryUntil?.(enqueuedAtDate).getTime();
     if (retryUntilMs !== undefined && startMs > retryUntilMs) {
-      return failUnrun(record, facts, `retryUntil (${new Date(retryUntilMs).toISOString()}) passed before the attempt started`);
+      return failUnrun(record, envelope, facts, `retryUntil (${new Date(retryUntilMs).toISOString()}) passed before the attempt started`);
     }
 
     const maxAttempts = envelope.maxAttempts ?? definition.attempts ?? deps.cls.attempts;
     const timeoutMs = Math.min((definition.timeoutSeconds ?? deps.cls.timeoutSeconds) * 1000, remainingMs);
-    const claim = await store.claim({
+    const claimInput = {
       id: envelope.id,
       gen: envelope.gen,
       name: envelope.job,
@@ -181,16 +188,23 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       enqueuedAt: envelope.enqueuedAt,
       // Outlives this attempt (which cannot pass the function deadline) but not the visibility timeout.
       leaseMs: deadlineMs - startMs + deps.deadlineMarginMs,
-    });
+    };
+    let claim = await store.claim(claimInput);
+    if (!claim.claimed && decideOnConflict(claim.record, envelope, now()).kind === 'rearm') {
+      // A redriven DLQ copy of a failed job: fresh attempts, then claim as usual. If another
+      // delivery re-armed it first, the claim below decides as for any duplicate.
+      await store.requeueFailed(envelope.id, { fromGen: envelope.gen, toGen: envelope.gen, maxAttempts }).catch(() => undefined);
+      claim = await store.claim(claimInput);
+    }
     if (!claim.claimed) {
       const decision = decideOnConflict(claim.record, envelope, now());
       logger.info(`delivery not run: ${decision.why}`, { jobId: envelope.id, jobName: envelope.job, decision: decision.kind });
       if (decision.kind === 'drop') return 'delete';
-      if (decision.kind === 'defer') {
-        await changeVisibility(record, decision.seconds);
+      if (decision.kind === 'defer' || decision.kind === 'rearm') {
+        await changeVisibility(record, decision.kind === 'defer' ? decision.seconds : 1);
         return 'keep';
       }
-      return failUnrun(record, facts, decision.why);
+      return failUnrun(record, envelope, facts, decision.why);
     }
 
     const { token } = claim;
@@ -289,7 +303,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     }
 
     try {
-      await deadLetter(record, decision.reason, { id: token.id, name: envelope.job }, token.attempt);
+      await deadLetter(record, envelope, decision.reason, { id: token.id, name: envelope.job }, token.attempt);
     } catch (dlqError) {
       // Without a DLQ copy the record must not say failed: keep the message so this repeats.
       jobLogger.error('could not move the failed job to the dead-letter queue', { error: errorMessage(dlqError) });

@@ -38,6 +38,8 @@ export interface JobRecord {
   /** Present only once the job failed for good (and the payload is small enough). */
   readonly payload?: unknown;
   readonly idempotencyKey?: string;
+  /** When an operator last put the failed job back in its queue. */
+  readonly requeuedAt?: string;
   /** Epoch seconds; DynamoDB TTL deletes the record after it. */
   readonly expiresAt: number;
 }

@@ -12,17 +12,14 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { InvalidOptionError, JobStateConflictError } from '../errors';
+import { JobStateConflictError } from '../errors';
 import { jobTable } from '../job-table';
 import { sourcesOf, type JobStatus } from '../lifecycle';
 import { pipelineSettings } from '../pipeline-settings';
@@ -86,15 +83,6 @@ export type FailTarget =
       readonly enqueuedAt?: string;
     };
 
-export interface ListQuery {
-  readonly status?: JobStatus;
-  readonly class?: string;
-  /** @defaultValue 50 */
-  readonly limit?: number;
-  /** From the previous page's `cursor`. */
-  readonly cursor?: string;
-}
-
 export interface StatusStore {
   get(id: string): Promise<JobRecord | undefined>;
   /** Inserts a queued job; an existing job with the same id is returned instead (`created: false`). */
@@ -108,7 +96,14 @@ export interface StatusStore {
   release(token: ClaimToken, nextAttemptAt: number): Promise<void>;
   fail(target: FailTarget, update: { errors: JobErrorEntry[]; reason: string; payload?: unknown }): Promise<void>;
   setProgress(token: ClaimToken, percent: number): Promise<void>;
-  list(query: ListQuery): Promise<{ jobs: JobRecord[]; cursor?: string }>;
+  /**
+   * Puts a failed job back to `queued` with fresh attempts, keeping its error history. An
+   * operator retry moves it to a new generation (`toGen = fromGen + 1`); a redriven DLQ copy
+   * keeps the generation. Throws `JobStateConflictError` if the job is no longer failed at `fromGen`.
+   */
+  requeueFailed(id: string, change: { fromGen: number; toGen: number; maxAttempts?: number }): Promise<void>;
+  /** Deletes a failed job's record; throws `JobStateConflictError` if it is not failed (any more). */
+  removeFailed(id: string): Promise<void>;
 }
 
 const DAY_SECONDS = 86_400;
@@ -306,70 +301,39 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       return update(target.id, e, 'unfinished');
     },
 
+    async requeueFailed(id, { fromGen, toGen, maxAttempts }) {
+      const e = new ExpressionBuilder();
+      moveTo(e, 'queued');
+      e.condition(`${e.name('status')} = ${e.value('failed')}`);
+      e.condition(`${e.name('gen')} = ${e.value(fromGen)}`);
+      e.set('gen', toGen).set('attempts', 0).set('maxAttempts', maxAttempts);
+      e.set('requeuedAt', isoNow()).set('expiresAt', expiresAfter(retention.unfinishedDays));
+      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payload');
+      await update(id, e, `failed (generation ${fromGen})`);
+    },
+
+    async removeFailed(id) {
+      try {
+        await db.send(
+          new DeleteCommand({
+            TableName: tableName,
+            Key: { id },
+            ConditionExpression: '#status = :failed',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':failed': 'failed' },
+          }),
+        );
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) throw new JobStateConflictError(id, 'failed');
+        throw error;
+      }
+    },
+
     async setProgress(token, percent) {
       const e = new ExpressionBuilder();
       holdsClaim(e, token);
       e.set('progress', Math.max(0, Math.min(100, percent)));
       await update(token.id, e, `running attempt ${token.attempt}`);
     },
-
-    async list(query) {
-      const limit = query.limit ?? 50;
-      if (!(Number.isInteger(limit) && limit >= 1 && limit <= 1000)) {
-        throw new InvalidOptionError('limit must be an integer from 1 to 1000');
-      }
-      const index = query.status ? jobTable.indexes.byStatus : query.class ? jobTable.indexes.byClass : undefined;
-      const key = query.status ?? query.class;
-      if (!index || key === undefined) throw new InvalidOptionError('list needs a status or a class');
-      const page = await db.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index.name,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': index.partitionKey },
-          ExpressionAttributeValues: { ':pk': key },
-          ScanIndexForward: false,
-          Limit: limit,
-          ...(query.cursor ? { ExclusiveStartKey: decodeCursor(query.cursor) } : {}),
-        }),
-      );
-      const ids = (page.Items ?? []).map((item) => String(item.id));
-      const jobs = await batchGet(db, tableName, ids);
-      // Keep newest-first index order, and drop jobs deleted since the index answered.
-      const byId = new Map(jobs.map((job) => [job.id, job]));
-      const ordered = ids.map((id) => byId.get(id)).filter((job): job is JobRecord => job !== undefined);
-      return {
-        jobs: query.status ? ordered.filter((job) => job.status === query.status) : ordered,
-        ...(page.LastEvaluatedKey ? { cursor: encodeCursor(page.LastEvaluatedKey) } : {}),
-      };
-    },
   };
-}
-
-async function batchGet(db: DynamoDBDocumentClient, tableName: string, ids: string[]): Promise<JobRecord[]> {
-  const found: JobRecord[] = [];
-  for (let start = 0; start < ids.length; start += 100) {
-    let keys: Record<string, unknown>[] | undefined = ids.slice(start, start + 100).map((id) => ({ id }));
-    // UnprocessedKeys happen under throttling on AWS; ask again for those.
-    for (let round = 0; keys && keys.length > 0 && round < 5; round++) {
-      const response: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-      found.push(...((response.Responses?.[tableName] ?? []) as JobRecord[]));
-      keys = response.UnprocessedKeys?.[tableName]?.Keys;
-    }
-  }
-  return found;
-}
-
-function encodeCursor(key: Record<string, unknown>): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Record<string, unknown> {
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (key && typeof key === 'object') return key as Record<string, unknown>;
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidOptionError('cursor is not one this store returned');
 }

@@ -45,6 +45,17 @@ describe('decideOnConflict', () => {
     expect(decision).toMatchObject({ kind: 'exhausted', why: expect.stringMatching(/3\/3/) });
   });
 
+  it('holds back a newer generation whose retry is not recorded yet', () => {
+    expect(decideOnConflict(record({ status: 'failed', gen: 1 }), { gen: 2 }, NOW)).toMatchObject({ kind: 'defer', seconds: 2 });
+  });
+
+  it('re-arms a failed job when its own DLQ copy is redriven, but not for a duplicate of the original', () => {
+    expect(decideOnConflict(record({ status: 'failed' }), { gen: 1, deadLettered: true }, NOW).kind).toBe('rearm');
+    expect(decideOnConflict(record({ status: 'failed' }), { gen: 1 }, NOW).kind).toBe('drop');
+    expect(decideOnConflict(record({ status: 'completed' }), { gen: 1, deadLettered: true }, NOW).kind).toBe('drop');
+    expect(decideOnConflict(record({ status: 'failed', gen: 2 }), { gen: 1, deadLettered: true }, NOW).kind).toBe('drop');
+  });
+
   it('treats a missing record as transient', () => {
     expect(decideOnConflict(undefined, { gen: 1 }, NOW)).toMatchObject({ kind: 'defer', seconds: 1 });
   });

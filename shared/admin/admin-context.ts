@@ -1,0 +1,20 @@
+/** What every admin operation works with; built once by `createAdmin`. */
+import type { AwsClients } from '../aws-clients';
+import type { JobRegistry } from '../job-registry';
+import type { PipelineConfig } from '../pipeline-config';
+import type { StatusStore } from '../status-store/status-store';
+
+export interface AdminContext {
+  readonly registry: JobRegistry;
+  readonly config: PipelineConfig;
+  readonly clients: AwsClients;
+  readonly store: StatusStore;
+  /** Classes with queues in `config`. */
+  readonly classNames: readonly string[];
+  readonly now: () => number;
+}
+
+/** The outcome of an admin action on one job: what changed, or why nothing did. */
+export type JobActionResult =
+  | { readonly id: string; readonly ok: true; readonly detail: string }
+  | { readonly id: string; readonly ok: false; readonly error: string };

@@ -1,0 +1,57 @@
+/**
+ * The operator's functions, the same ones the `sqs-jobs` CLI calls: each takes ids or a filter
+ * and returns what it found or changed.
+ *
+ * @example
+ * const admin = createAdmin({ registry: jobRegistry, config: loadPipelineConfig(), clients: createAwsClients() });
+ * const { jobs } = await admin.failed({ class: 'default' });
+ * await admin.retry(jobs.map((job) => job.id));
+ */
+import type { AwsClients } from '../aws-clients';
+import type { JobRegistry } from '../job-registry';
+import type { PipelineConfig } from '../pipeline-config';
+import { queryJobs, type JobFilter } from '../status-store/job-query';
+import { createStatusStore } from '../status-store/status-store';
+import type { AdminContext } from './admin-context';
+import { failureStats } from './failure-stats';
+import { forgetJobs, listFlushable } from './forget-jobs';
+import { checkHealth } from './health-check';
+import { showJob } from './job-view';
+import { pipelineStats } from './pipeline-stats';
+import { redriveDeadLetters, type RedriveMethod, type RedriveProgress } from './redrive';
+import { retryAllJobs, retryJobs, type RetryOptions } from './retry-jobs';
+
+export interface AdminOptions {
+  readonly registry: JobRegistry;
+  readonly config: PipelineConfig;
+  readonly clients: AwsClients;
+  readonly now?: () => number;
+}
+
+export function createAdmin(options: AdminOptions) {
+  const now = options.now ?? Date.now;
+  const ctx: AdminContext = {
+    ...options,
+    now,
+    store: createStatusStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
+    classNames: Object.keys(options.config.queues),
+  };
+  const list = (filter: JobFilter) => queryJobs(ctx.clients.dynamodb, ctx.config.tableName, filter, ctx.classNames);
+  return {
+    context: ctx,
+    show: (id: string) => showJob(ctx, id),
+    list,
+    failed: (filter: Omit<JobFilter, 'status'> = {}) => list({ ...filter, status: 'failed' }),
+    failureStats: (filter: { class?: string; job?: string } = {}) => failureStats(ctx, filter),
+    retry: (ids: readonly string[], retryOptions?: RetryOptions) => retryJobs(ctx, ids, retryOptions),
+    retryAll: (filter: { class?: string; job?: string } = {}) => retryAllJobs(ctx, filter),
+    redrive: (redrive: { class?: string; method?: RedriveMethod; onProgress?: (p: RedriveProgress) => void } = {}) =>
+      redriveDeadLetters(ctx, redrive),
+    listFlushable: (filter: { class?: string; job?: string; olderThan?: Date } = {}) => listFlushable(ctx, filter),
+    forget: (ids: readonly string[]) => forgetJobs(ctx, ids),
+    stats: () => pipelineStats(ctx),
+    health: (health?: { slowMs?: number; timeoutMs?: number }) => checkHealth(ctx, health),
+  };
+}
+
+export type Admin = ReturnType<typeof createAdmin>;

@@ -1,0 +1,45 @@
+/**
+ * `show`: a job's record plus a plain sentence saying where the job is now.
+ *
+ * @example
+ * const view = await showJob(ctx, id); // { job, whereNow: 'waiting in the default queue for attempt 2 at …' }
+ */
+import { SqsJobsError } from '../errors';
+import type { JobRecord } from '../status-store/job-record';
+import type { AdminContext } from './admin-context';
+
+export class JobNotFoundError extends SqsJobsError {
+  constructor(readonly jobId: string) {
+    super(`no job with id "${jobId}"`);
+  }
+}
+Object.defineProperty(JobNotFoundError.prototype, 'name', { value: 'JobNotFoundError' });
+
+export interface JobView {
+  readonly job: JobRecord;
+  readonly whereNow: string;
+}
+
+export async function showJob(ctx: AdminContext, id: string): Promise<JobView> {
+  const job = await ctx.store.get(id);
+  if (!job) throw new JobNotFoundError(id);
+  return { job, whereNow: whereNow(job) };
+}
+
+export function whereNow(job: JobRecord): string {
+  const at = (ms: number | undefined) => (ms === undefined ? '' : ` at ${new Date(ms).toISOString()}`);
+  switch (job.status) {
+    case 'queued':
+      return `waiting in the ${job.class} queue${job.nextAttemptAt ? ` until${at(job.nextAttemptAt)}` : ''}`;
+    case 'running':
+      return `running on a ${job.class} consumer (attempt ${job.attempts}, lease until${at(job.leaseUntil)})`;
+    case 'retrying':
+      return `waiting in the ${job.class} queue for attempt ${job.attempts + 1}${at(job.nextAttemptAt)}`;
+    case 'completed':
+      return 'finished';
+    case 'failed':
+      return `failed; its message is in the ${job.class} dead-letter queue (sqs-jobs retry ${job.id})`;
+    case 'cancelled':
+      return 'cancelled';
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * `stats`: the numbers an operator checks first. Queue numbers come from SQS
+ * (GetQueueAttributes, one request per queue); job numbers from the table's byStatus index
+ * (COUNT queries read index keys only: about 1 read unit per 4 KB of keys, ~100 jobs) and, for
+ * durations, the most recent completed jobs of the last hour (up to 1,000 items read).
+ */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import { jobTable } from '../job-table';
+import { jobStatuses, type JobStatus } from '../lifecycle';
+import { batchGetJobs } from '../status-store/batch-get';
+import type { AdminContext } from './admin-context';
+
+export interface ClassStats {
+  readonly class: string;
+  readonly visible: number;
+  readonly inFlight: number;
+  readonly delayed: number;
+  readonly dlqDepth: number;
+  /** Age of the oldest job waiting in `queued` (from the table; AWS's CloudWatch metric is the message view). */
+  readonly oldestQueuedSeconds: number | null;
+}
+
+export interface DurationStats {
+  readonly job: string;
+  readonly count: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export interface PipelineStats {
+  readonly at: string;
+  readonly classes: readonly ClassStats[];
+  /** Jobs per status: all of them for live statuses, those that got there in the last 24 h for final ones. */
+  readonly jobsByStatus: Readonly<Record<JobStatus, number>>;
+  /** Jobs completed in the last 1, 5 and 60 minutes. */
+  readonly throughput: { readonly lastMinute: number; readonly last5Minutes: number; readonly lastHour: number };
+  /** failed / (completed + failed) over the last hour; null when nothing finished. */
+  readonly failureRate: number | null;
+  /** Attempt durations (ms) of jobs completed in the last hour, per job name. */
+  readonly durations: readonly DurationStats[];
+}
+
+const MINUTE = 60_000;
+const LIVE: readonly JobStatus[] = ['queued', 'running', 'retrying'];
+
+export async function pipelineStats(ctx: AdminContext): Promise<PipelineStats> {
+  const now = ctx.now();
+  const since = (ms: number) => new Date(now - ms).toISOString();
+  const [classes, counts, lastMinute, last5Minutes, lastHour, failedLastHour, durations] = await Promise.all([
+    Promise.all(ctx.classNames.map((name) => classStats(ctx, name, now))),
+    Promise.all(jobStatuses.map((s) => countStatus(ctx, s, LIVE.includes(s) ? undefined : since(24 * 60 * MINUTE)))),
+    countStatus(ctx, 'completed', since(MINUTE)),
+    countStatus(ctx, 'completed', since(5 * MINUTE)),
+    countStatus(ctx, 'completed', since(60 * MINUTE)),
+    countStatus(ctx, 'failed', since(60 * MINUTE)),
+    recentDurations(ctx, since(60 * MINUTE)),
+  ]);
+  const finished = lastHour + failedLastHour;
+  return {
+    at: new Date(now).toISOString(),
+    classes,
+    jobsByStatus: Object.fromEntries(jobStatuses.map((s, i) => [s, counts[i] ?? 0])) as Record<JobStatus, number>,
+    throughput: { lastMinute, last5Minutes, lastHour },
+    failureRate: finished === 0 ? null : failedLastHour / finished,
+    durations,
+  };
+}
+
+async function classStats(ctx: AdminContext, className: string, now: number): Promise<ClassStats> {
+  const location = ctx.config.queues[className]!;
+  const attributes = async (url: string) =>
+    (
+      await ctx.clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+        }),
+      )
+    ).Attributes ?? {};
+  const [queue, dlq, oldest] = await Promise.all([attributes(location.queueUrl), attributes(location.dlqUrl), oldestQueued(ctx, className)]);
+  return {
+    class: className,
+    visible: Number(queue.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(queue.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(queue.ApproximateNumberOfMessagesDelayed ?? 0),
+    dlqDepth: Number(dlq.ApproximateNumberOfMessages ?? 0) + Number(dlq.ApproximateNumberOfMessagesNotVisible ?? 0),
+    oldestQueuedSeconds: oldest === undefined ? null : Math.max(0, Math.round((now - Date.parse(oldest)) / 1000)),
+  };
+}
+
+async function countStatus(ctx: AdminContext, status: JobStatus, sinceIso?: string): Promise<number> {
+  const index = jobTable.indexes.byStatus;
+  let count = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await ctx.clients.dynamodb.send(
+      new QueryCommand({
+        TableName: ctx.config.tableName,
+        IndexName: index.name,
+        Select: 'COUNT',
+        KeyConditionExpression: sinceIso ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(sinceIso ? { '#sk': index.sortKey } : {}) },
+        ExpressionAttributeValues: { ':pk': status, ...(sinceIso ? { ':since': sinceIso } : {}) },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    count += page.Count ?? 0;
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return count;
+}
+
+/** `statusAt` of the class's oldest queued job among the 100 oldest queued jobs overall. */
+async function oldestQueued(ctx: AdminContext, className: string): Promise<string | undefined> {
+  const index = jobTable.indexes.byStatus;
+  const page = await ctx.clients.dynamodb.send(
+    new QueryCommand({
+      TableName: ctx.config.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk',
+      ExpressionAttributeNames: { '#pk': index.partitionKey },
+      ExpressionAttributeValues: { ':pk': 'queued' },
+      ScanIndexForward: true,
+      Limit: 100,
+    }),
+  );
+  const jobs = await batchGetJobs(ctx.clients.dynamodb, ctx.config.tableName, (page.Items ?? []).map((i) => String(i.id)));
+  return jobs
+    .filter((job) => job.class === className && job.status === 'queued')
+    .map((job) => job.statusAt)
+    .sort()[0];
+}
+
+async function recentDurations(ctx: AdminContext, sinceIso: string): Promise<DurationStats[]> {
+  const index = jobTable.indexes.byStatus;
+  const page = await ctx.clients.dynamodb.send(
+    new QueryCommand({
+      TableName: ctx.config.tableName,
+      IndexName: index.name,
+      KeyConditionExpression: '#pk = :pk AND #sk >= :since',
+      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+      ExpressionAttributeValues: { ':pk': 'completed', ':since': sinceIso },
+      ScanIndexForward: false,
+      Limit: 1000,
+    }),
+  );
+  const jobs = await batchGetJobs(ctx.clients.dynamodb, ctx.config.tableName, (page.Items ?? []).map((i) => String(i.id)));
+  const byName = new Map<string, number[]>();
+  for (const job of jobs) {
+    if (!job.startedAt || !job.finishedAt) continue;
+    const list = byName.get(job.name) ?? [];
+    list.push(Date.parse(job.finishedAt) - Date.parse(job.startedAt));
+    byName.set(job.name, list);
+  }
+  return [...byName.entries()]
+    .map(([job, values]) => {
+      const sorted = values.sort((a, b) => a - b);
+      return { job, count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+    })
+    .sort((a, b) => a.job.localeCompare(b.job));
+}
+
+/** Nearest-rank percentile of an ascending list. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1]!;
+}

@@ -1,0 +1,126 @@
+/**
+ * `retry`: runs failed jobs again with fresh attempts, as a new generation so the old copy in
+ * the DLQ can never run them again. The new message is sent before the record changes: if the
+ * record update then fails, the message waits ("retry not recorded yet") instead of the job
+ * being left queued with no message. Two retries of one job at once both send, but only one
+ * moves the record, and the consumer runs that generation once.
+ *
+ * @example
+ * await retryJobs(ctx, ['4f0c…'], { payload: { url: 'https://fixed.example.com/hook' } });
+ */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { mapWithConcurrency } from '../concurrency';
+import { encodeEnvelope } from '../envelope';
+import { PayloadValidationError, errorMessage } from '../errors';
+import { queueLocationFor } from '../pipeline-config';
+import { isPriorityClassName, priorityClasses } from '../priority-classes';
+import type { JobRecord } from '../status-store/job-record';
+import type { AdminContext, JobActionResult } from './admin-context';
+import { changeVisibility, collectDeadLetters, deleteMessages } from './dead-letters';
+import { allFailedJobs } from './failure-stats';
+
+export interface RetryOptions {
+  /** A corrected payload (validated against the job's schema first). Only with one job. */
+  readonly payload?: unknown;
+}
+
+export async function retryJobs(ctx: AdminContext, ids: readonly string[], options: RetryOptions = {}): Promise<JobActionResult[]> {
+  if (options.payload !== undefined && ids.length !== 1) {
+    return ids.map((id) => ({ id, ok: false, error: 'a corrected payload can be given for one job at a time' }));
+  }
+  const records = await Promise.all(ids.map((id) => ctx.store.get(id)));
+  const failed = records.filter((r): r is JobRecord => r?.status === 'failed');
+  // Payloads too large for the record are read from the DLQ copies.
+  const dlqPayloads = await findDeadLetterPayloads(ctx, failed.filter((r) => r.payload === undefined && options.payload === undefined));
+  const results = await mapWithConcurrency(ids, 8, async (id, i): Promise<JobActionResult> => {
+    const record = records[i];
+    if (!record) return { id, ok: false, error: `no job with id "${id}"` };
+    if (record.status !== 'failed') return { id, ok: false, error: `job is ${record.status}; only failed jobs can be retried` };
+    const payload = options.payload ?? record.payload ?? dlqPayloads.get(id);
+    if (payload === undefined) {
+      return { id, ok: false, error: 'its payload is neither on the record nor in the DLQ; pass a payload' };
+    }
+    try {
+      return await retryOne(ctx, record, payload);
+    } catch (error) {
+      return { id, ok: false, error: errorMessage(error) };
+    }
+  });
+  const retried = new Set(results.filter((r) => r.ok).map((r) => r.id));
+  await removeDeadLetterCopies(ctx, failed.filter((r) => retried.has(r.id)));
+  return results;
+}
+
+/** Retries every failed job of a class and/or job name (after an outage, say). */
+export async function retryAllJobs(ctx: AdminContext, filter: { class?: string; job?: string }): Promise<JobActionResult[]> {
+  const { jobs } = await allFailedJobs(ctx, filter, 100_000);
+  return retryJobs(ctx, jobs.map((job) => job.id));
+}
+
+async function retryOne(ctx: AdminContext, record: JobRecord, payload: unknown): Promise<JobActionResult> {
+  const definition = ctx.registry.get(record.name);
+  if (!definition) return { id: record.id, ok: false, error: `job "${record.name}" is not registered here` };
+  const parsed = definition.schema.safeParse(payload);
+  if (!parsed.success) {
+    throw new PayloadValidationError(
+      record.name,
+      parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
+    );
+  }
+  const gen = record.gen + 1;
+  await ctx.clients.sqs.send(
+    new SendMessageCommand({
+      QueueUrl: queueLocationFor(ctx.config, record.class).queueUrl,
+      MessageBody: encodeEnvelope({
+        v: 1,
+        id: record.id,
+        job: record.name,
+        gen,
+        // A fresh start for retryUntil; the record keeps the original enqueue time.
+        enqueuedAt: new Date(ctx.now()).toISOString(),
+        payload,
+      }),
+    }),
+  );
+  const maxAttempts =
+    definition.attempts ?? (isPriorityClassName(record.class) ? priorityClasses[record.class].attempts : record.maxAttempts);
+  try {
+    await ctx.store.requeueFailed(record.id, { fromGen: record.gen, toGen: gen, maxAttempts });
+  } catch (error) {
+    // Someone retried it first: the message just sent duplicates theirs and runs at most once.
+    return { id: record.id, ok: false, error: `not retried: ${errorMessage(error)} (already retried?)` };
+  }
+  return { id: record.id, ok: true, detail: `queued again as generation ${gen} with ${maxAttempts} attempt(s)` };
+}
+
+async function findDeadLetterPayloads(ctx: AdminContext, records: readonly JobRecord[]): Promise<Map<string, unknown>> {
+  const payloads = new Map<string, unknown>();
+  for (const className of new Set(records.map((r) => r.class))) {
+    const wanted = new Set(records.filter((r) => r.class === className).map((r) => r.id));
+    const location = ctx.config.queues[className];
+    if (!location) continue;
+    const scan = await collectDeadLetters(ctx.clients.sqs, location.dlqUrl, (l) => wanted.has(l.jobId ?? ''));
+    for (const letter of scan.taken) payloads.set(letter.jobId!, letter.envelope?.payload);
+    // Only read here; the copies are removed once the retries went through.
+    await scan.releaseOthers();
+    await changeVisibility(ctx.clients.sqs, location.dlqUrl, scan.taken.map((l) => l.message), 0);
+  }
+  return payloads;
+}
+
+/** Removes the DLQ copies of the given jobs from their classes' DLQs; returns how many. */
+export async function removeDeadLetterCopies(
+  ctx: AdminContext,
+  jobs: readonly { readonly id: string; readonly class: string }[],
+): Promise<number> {
+  let removed = 0;
+  for (const className of new Set(jobs.map((job) => job.class))) {
+    const location = ctx.config.queues[className];
+    if (!location) continue;
+    const ids = new Set(jobs.filter((job) => job.class === className).map((job) => job.id));
+    const scan = await collectDeadLetters(ctx.clients.sqs, location.dlqUrl, (l) => ids.has(l.jobId ?? ''));
+    removed += await deleteMessages(ctx.clients.sqs, location.dlqUrl, scan.taken.map((l) => l.message));
+    await scan.releaseOthers();
+  }
+  return removed;
+}

@@ -11,6 +11,7 @@
  *   entry: 'lambdas/consumer.ts',
  *   functionName: 'sqs-jobs-prod-reports-consumer',
  *   serviceName: 'sqs-jobs-prod',
+ *   metricNamespace: 'SqsJobs/prod',
  * });
  */
 import { join } from 'node:path';
@@ -21,7 +22,6 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { metricNamespace } from '../shared/metric-names';
 import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-config';
 import type { PriorityClass } from '../shared/priority-classes';
 import type { ClassQueues } from './class-queues';
@@ -41,6 +41,8 @@ export interface ClassConsumerProps {
   readonly functionName: string;
   /** `POWERTOOLS_SERVICE_NAME` of the function. */
   readonly serviceName: string;
+  /** `POWERTOOLS_METRICS_NAMESPACE`: where the job metrics go; the alarms must read the same. */
+  readonly metricNamespace: string;
   /** Extra variables; the pipeline's own (`SQS_JOBS_*`, `POWERTOOLS_*`) win. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default RetentionDays.ONE_MONTH */
@@ -95,7 +97,7 @@ export class ClassConsumer extends Construct {
         }),
         [ENV_CONSUMER_CLASS]: className,
         POWERTOOLS_SERVICE_NAME: props.serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricNamespace,
+        POWERTOOLS_METRICS_NAMESPACE: props.metricNamespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {

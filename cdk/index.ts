@@ -1,7 +1,9 @@
 export {
   alarmThresholdProblems,
   resolveAlarmThresholds,
+  resolveClassAlarmThresholds,
   type AlarmThresholds,
+  type FailureRateThresholds,
   type ResolvedAlarmThresholds,
   type SeverityThresholds,
 } from './alarm-thresholds';
@@ -13,7 +15,13 @@ export {
   type ClassConsumerProps,
 } from './class-consumer';
 export { ClassQueues, type ClassQueuesProps } from './class-queues';
-export { failureRate, jobMetric } from './job-metrics';
+export {
+  failureRate,
+  failureRateExpression,
+  jobMetric,
+  type FailureRateOptions,
+  type JobMetricSource,
+} from './job-metrics';
 export { JobPipeline, type JobPipelineProps } from './job-pipeline';
 export { JobTable, type JobTableProps } from './job-table';
 export {
@@ -30,6 +38,7 @@ export {
   consumerFunctionName,
   pascalCase,
   resourcePrefix,
+  stageMetricNamespace,
 } from './pipeline-naming';
 export { PipelineStack, type PipelineStackProps } from './pipeline-stack';
 export {

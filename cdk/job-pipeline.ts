@@ -17,13 +17,19 @@ import { Construct } from 'constructs';
 import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config';
 import { pipelineSettings, tableName } from '../shared/pipeline-settings';
 import { priorityClasses, type PriorityClass } from '../shared/priority-classes';
-import { resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
+import { resolveClassAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
 import { ClassConsumer, DEFAULT_CONSUMER_ENTRY } from './class-consumer';
 import { ClassQueues } from './class-queues';
 import { JobTable } from './job-table';
 import { PipelineAlarms, type MonitoredClass } from './pipeline-alarms';
 import { PipelineDashboard } from './pipeline-dashboard';
-import { DEFAULT_STAGE, classConstructId, consumerFunctionName, resourcePrefix } from './pipeline-naming';
+import {
+  DEFAULT_STAGE,
+  classConstructId,
+  consumerFunctionName,
+  resourcePrefix,
+  stageMetricNamespace,
+} from './pipeline-naming';
 import { JobPipelinePropsError, pipelineProblems } from './validate-pipeline-props';
 
 export interface JobPipelineProps {
@@ -42,10 +48,20 @@ export interface JobPipelineProps {
   readonly logRetention?: RetentionDays;
   /** Address subscribed to the alarm topic. @default - no subscription */
   readonly alarmEmail?: string;
-  /** Alarm thresholds for every class. @default pipelineSettings.thresholds */
+  /**
+   * Alarm thresholds for every class. `oldestMessageAgeSeconds` here is a floor: a class whose
+   * retries take longer gets its retry span instead.
+   * @default pipelineSettings.thresholds, oldest-message age max(300, the class's retry span)
+   */
   readonly alarmThresholds?: AlarmThresholds;
-  /** Per-class overrides on top of `alarmThresholds`, keyed by class name. @default - none */
+  /** Per-class overrides on top of `alarmThresholds`, keyed by class name; used as they are. @default - none */
   readonly classAlarmThresholds?: Readonly<Record<string, AlarmThresholds>>;
+  /**
+   * CloudWatch namespace of the job metrics: the consumers write there, the alarms and the
+   * dashboard read there. Set it when two pipelines share a stage name in one account.
+   * @default `SqsJobs/<stageName>`
+   */
+  readonly metricNamespace?: string;
   /** TypeScript entry of the consumer, exporting `handler`. @default <repo>/lambdas/consumer.ts */
   readonly consumerEntry?: string;
   /** Extra environment for every consumer; may not set the pipeline's own variables. @default {} */
@@ -57,6 +73,8 @@ export class JobPipeline extends Construct {
   /** `<namePrefix>-<stageName>`, the prefix of every physical name. */
   readonly resourcePrefix: string;
   readonly classNames: readonly string[];
+  /** CloudWatch namespace of the job metrics (`POWERTOOLS_METRICS_NAMESPACE` of every consumer). */
+  readonly metricNamespace: string;
   readonly jobTable: JobTable;
   readonly queues: ReadonlyMap<string, ClassQueues>;
   readonly consumers: ReadonlyMap<string, ClassConsumer>;
@@ -72,10 +90,12 @@ export class JobPipeline extends Construct {
     const stageName = props.stageName ?? DEFAULT_STAGE;
     const environment = props.environment ?? {};
     const classAlarmThresholds = props.classAlarmThresholds ?? {};
+    const metricNamespace = props.metricNamespace ?? stageMetricNamespace(stageName);
     const problems = pipelineProblems({
       catalog,
       namePrefix,
       stageName,
+      metricNamespace,
       environment,
       alarmEmail: props.alarmEmail,
       alarmThresholds: props.alarmThresholds,
@@ -86,6 +106,7 @@ export class JobPipeline extends Construct {
     this.stageName = stageName;
     this.resourcePrefix = resourcePrefix(namePrefix, stageName);
     this.classNames = Object.keys(catalog);
+    this.metricNamespace = metricNamespace;
     this.jobTable = new JobTable(this, 'JobTable', {
       tableName: tableName(this.resourcePrefix),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
@@ -109,6 +130,7 @@ export class JobPipeline extends Construct {
         entry: props.consumerEntry ?? DEFAULT_CONSUMER_ENTRY,
         functionName: consumerFunctionName(this.resourcePrefix, className),
         serviceName: this.resourcePrefix,
+        metricNamespace,
         environment,
         ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
       });
@@ -118,7 +140,7 @@ export class JobPipeline extends Construct {
         className,
         queues: classQueues,
         consumer,
-        thresholds: resolveAlarmThresholds(props.alarmThresholds, classAlarmThresholds[className]),
+        thresholds: resolveClassAlarmThresholds(priorityClass, props.alarmThresholds, classAlarmThresholds[className]),
       });
     }
     this.queues = queues;
@@ -126,11 +148,13 @@ export class JobPipeline extends Construct {
 
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       prefix: this.resourcePrefix,
+      metricNamespace,
       classes: monitored,
       ...(props.alarmEmail !== undefined && { alarmEmail: props.alarmEmail }),
     });
     this.dashboard = new PipelineDashboard(this, 'Dashboard', {
       dashboardName: this.resourcePrefix,
+      metricNamespace,
       classes: monitored,
     });
 

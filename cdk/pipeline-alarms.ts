@@ -3,7 +3,11 @@
  * message, DLQ not empty, consumer errors and throttles, and the job failure rate.
  *
  * @example
- * const alarms = new PipelineAlarms(this, 'Alarms', { prefix: 'sqs-jobs-prod', classes });
+ * const alarms = new PipelineAlarms(this, 'Alarms', {
+ *   prefix: 'sqs-jobs-prod',
+ *   metricNamespace: 'SqsJobs/prod',
+ *   classes,
+ * });
  * alarms.alarms.get('reports')?.deadLetterQueue;
  */
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -48,6 +52,8 @@ export interface ClassAlarms {
 export interface PipelineAlarmsProps {
   /** Prefix of the topic and alarm names, usually `<namePrefix>-<stage>`. */
   readonly prefix: string;
+  /** Namespace the consumers write their job metrics to (the failure-rate alarms read it). */
+  readonly metricNamespace: string;
   readonly classes: readonly MonitoredClass[];
   /** Address subscribed to the topic. @default - no subscription */
   readonly alarmEmail?: string;
@@ -64,10 +70,12 @@ export class PipelineAlarms extends Construct {
 
   private readonly action: SnsAction;
   private readonly prefix: string;
+  private readonly metricNamespace: string;
 
   constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
     super(scope, id);
     this.prefix = props.prefix;
+    this.metricNamespace = props.metricNamespace;
     const stack = Stack.of(this);
 
     this.topicKey = new Key(this, 'TopicKey', {
@@ -154,6 +162,11 @@ export class PipelineAlarms extends Construct {
     const { queueDepth, failureRate: rate } = thresholds;
     const atLeast = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
     const above = ComparisonOperator.GREATER_THAN_THRESHOLD;
+    const jobFailureRate = failureRate(
+      { namespace: this.metricNamespace, className },
+      { period: FIVE_MINUTES, minJobs: rate.minJobs },
+    );
+    const sample = `in 5 minutes with at least ${rate.minJobs} finished`;
     return {
       queueDepthWarning: alarm(
         'QueueDepthWarning',
@@ -205,17 +218,17 @@ export class PipelineAlarms extends Construct {
       ),
       failureRateWarning: alarm(
         'FailureRateWarning',
-        failureRate(className, FIVE_MINUTES),
+        jobFailureRate,
         rate.warning,
         atLeast,
-        `${className}: at least ${percent(rate.warning)} of finished jobs failed terminally`,
+        `${className}: at least ${percent(rate.warning)} of jobs failed terminally (${sample})`,
       ),
       failureRateCritical: alarm(
         'FailureRateCritical',
-        failureRate(className, FIVE_MINUTES),
+        jobFailureRate,
         rate.critical,
         atLeast,
-        `${className}: at least ${percent(rate.critical)} of finished jobs failed terminally`,
+        `${className}: at least ${percent(rate.critical)} of jobs failed terminally (${sample})`,
       ),
     };
   }

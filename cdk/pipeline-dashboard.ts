@@ -3,7 +3,11 @@
  * age of the oldest message, DLQ depth, job throughput and job duration percentiles.
  *
  * @example
- * new PipelineDashboard(this, 'Dashboard', { dashboardName: 'sqs-jobs-prod', classes });
+ * new PipelineDashboard(this, 'Dashboard', {
+ *   dashboardName: 'sqs-jobs-prod',
+ *   metricNamespace: 'SqsJobs/prod',
+ *   classes,
+ * });
  */
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -20,6 +24,8 @@ import { jobMetric } from './job-metrics';
 
 export interface PipelineDashboardProps {
   readonly dashboardName: string;
+  /** Namespace the consumers write their job metrics to. */
+  readonly metricNamespace: string;
   readonly classes: readonly MonitoredClass[];
   /** Time range shown when the dashboard opens. @default Duration.hours(3) */
   readonly defaultInterval?: Duration;
@@ -30,8 +36,11 @@ const ONE_MINUTE = Duration.minutes(1);
 export class PipelineDashboard extends Construct {
   readonly dashboard: Dashboard;
 
+  private readonly metricNamespace: string;
+
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
+    this.metricNamespace = props.metricNamespace;
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: props.dashboardName,
       defaultInterval: props.defaultInterval ?? Duration.hours(3),
@@ -43,6 +52,7 @@ export class PipelineDashboard extends Construct {
     const { queue, deadLetterQueue } = queues;
     const line = (label: string, value: number): HorizontalAnnotation => ({ label, value });
     const maxPerMinute = (label: string) => ({ statistic: Stats.MAXIMUM, period: ONE_MINUTE, label });
+    const source = { namespace: this.metricNamespace, className };
 
     this.dashboard.addWidgets(new TextWidget({ markdown: `## ${className}`, width: 24, height: 1 }));
     this.dashboard.addWidgets(
@@ -76,16 +86,16 @@ export class PipelineDashboard extends Construct {
         title: `${className}: jobs per minute`,
         width: 12,
         left: [
-          jobMetric(className, jobMetrics.completed, { period: ONE_MINUTE, label: 'completed' }),
-          jobMetric(className, jobMetrics.failed, { period: ONE_MINUTE, label: 'failed' }),
-          jobMetric(className, jobMetrics.retried, { period: ONE_MINUTE, label: 'retried' }),
+          jobMetric(source, jobMetrics.completed, { period: ONE_MINUTE, label: 'completed' }),
+          jobMetric(source, jobMetrics.failed, { period: ONE_MINUTE, label: 'failed' }),
+          jobMetric(source, jobMetrics.retried, { period: ONE_MINUTE, label: 'retried' }),
         ],
       }),
       new GraphWidget({
         title: `${className}: job duration (ms)`,
         width: 12,
         left: (['p50', 'p95', 'p99'] as const).map((statistic) =>
-          jobMetric(className, jobMetrics.duration, { statistic, period: ONE_MINUTE, label: statistic }),
+          jobMetric(source, jobMetrics.duration, { statistic, period: ONE_MINUTE, label: statistic }),
         ),
       }),
     );

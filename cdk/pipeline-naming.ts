@@ -6,7 +6,9 @@
  * resourcePrefix('sqs-jobs', 'prod'); // 'sqs-jobs-prod'
  * pascalCase('high-priority');       // 'HighPriority'
  * classConstructId('default');       // 'ClassDefault'
+ * stageMetricNamespace('prod');      // 'SqsJobs/prod'
  */
+import { metricNamespace } from '../shared/metric-names';
 
 /** Stage used when none is given (CDK context `stage`, `JobPipelineProps.stageName`). */
 export const DEFAULT_STAGE = 'dev';
@@ -14,6 +16,14 @@ export const DEFAULT_STAGE = 'dev';
 /** Prefix of every physical name of one deployment, e.g. `sqs-jobs-prod`. */
 export function resourcePrefix(namePrefix: string, stageName: string): string {
   return `${namePrefix}-${stageName}`;
+}
+
+/**
+ * CloudWatch namespace of one stage's job metrics, so that two stages in one account do not add
+ * up each other's jobs (the metrics' dimensions name only the class and the job).
+ */
+export function stageMetricNamespace(stageName: string): string {
+  return `${metricNamespace}/${stageName}`;
 }
 
 export function consumerFunctionName(prefix: string, className: string): string {

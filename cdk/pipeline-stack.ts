@@ -42,6 +42,10 @@ export class PipelineStack extends Stack {
         value: classQueues.deadLetterQueue.queueUrl,
       });
     }
+    new CfnOutput(this, 'MetricNamespace', {
+      description: 'CloudWatch namespace of the job metrics (POWERTOOLS_METRICS_NAMESPACE)',
+      value: this.pipeline.metricNamespace,
+    });
     new CfnOutput(this, 'AlarmTopicArn', {
       description: 'SNS topic of the pipeline alarms',
       value: this.pipeline.alarms.topic.topicArn,

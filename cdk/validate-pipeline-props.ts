@@ -31,6 +31,7 @@ export interface PipelineShape {
   readonly catalog: Readonly<Record<string, PriorityClass>>;
   readonly namePrefix: string;
   readonly stageName: string;
+  readonly metricNamespace: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly alarmEmail: string | undefined;
   readonly alarmThresholds: AlarmThresholds | undefined;
@@ -50,6 +51,8 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 const MAX_QUEUE_NAME = 80;
 const MAX_FUNCTION_NAME = 64;
 const MAX_VISIBILITY_SECONDS = 43_200;
+// CloudWatch namespaces: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html
+const NAMESPACE = /^[A-Za-z0-9._\-/#: ]{1,255}$/;
 
 export function pipelineProblems(shape: PipelineShape): string[] {
   const problems: string[] = [];
@@ -62,6 +65,7 @@ export function pipelineProblems(shape: PipelineShape): string[] {
   if (!NAME_PART.test(stageName)) {
     problems.push(`stageName "${stageName}" may contain only letters, digits, "-" and "_"`);
   }
+  problems.push(...metricNamespaceProblems(shape.metricNamespace));
   const prefix = resourcePrefix(namePrefix, stageName);
   if (tableName(prefix).length > 255) problems.push(`table name "${tableName(prefix)}" is longer than 255`);
   if (classNames.length === 0) problems.push('the priority-class catalog is empty');
@@ -99,6 +103,18 @@ export function pipelineProblems(shape: PipelineShape): string[] {
     );
   }
   return problems;
+}
+
+function metricNamespaceProblems(namespace: string): string[] {
+  const at = `metricNamespace "${namespace}"`;
+  if (!NAMESPACE.test(namespace) || namespace.trim() === '') {
+    return [`${at} needs 1–255 of letters, digits and . - _ / # : or space, not only spaces`];
+  }
+  // AWS/ is reserved for AWS services; CloudFormation rejects a leading colon.
+  if (namespace.startsWith('AWS/') || namespace.startsWith(':')) {
+    return [`${at} may not start with "AWS/" or ":"`];
+  }
+  return [];
 }
 
 function classProblems(prefix: string, name: string, cls: PriorityClass): string[] {

@@ -1,11 +1,14 @@
 /**
- * A pipeline built with every prop set (custom catalog, stage, prefix, thresholds, e-mail,
- * removal policy, extra environment) plus a producer role granted `grantEnqueue`.
+ * A pipeline built with every prop set (custom catalog, stage, prefix, metric namespace,
+ * thresholds, e-mail, removal policy, extra environment) plus a producer role granted
+ * `grantEnqueue`.
  */
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, type CfnRole } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
 import type { PriorityClass } from '../../shared/priority-classes';
 import {
   actionsOf,
@@ -55,7 +58,12 @@ beforeAll(() => {
       removalPolicy: RemovalPolicy.DESTROY,
       logRetention: RetentionDays.ONE_WEEK,
       alarmEmail: 'ops@example.com',
-      alarmThresholds: { queueDepth: { warning: 10, critical: 20 } },
+      metricNamespace: 'Acme/Jobs qa',
+      alarmThresholds: {
+        queueDepth: { warning: 10, critical: 20 },
+        oldestMessageAgeSeconds: 60,
+        failureRate: { warning: 0.2, critical: 0.4, minJobs: 25 },
+      },
       classAlarmThresholds: { bulk: { oldestMessageAgeSeconds: 3600 } },
       environment: { FEATURE_FLAG: 'on' },
     },
@@ -120,9 +128,33 @@ describe('alarm options', () => {
     for (const className of ['default', 'bulk']) {
       expect(alarm(`acme-qa-${className}-queue-depth-warning`).Properties['Threshold']).toBe(10);
       expect(alarm(`acme-qa-${className}-queue-depth-critical`).Properties['Threshold']).toBe(20);
+      expect(alarm(`acme-qa-${className}-failure-rate-warning`).Properties['Threshold']).toBe(0.2);
+      expect(alarm(`acme-qa-${className}-failure-rate-critical`).Properties['Threshold']).toBe(0.4);
     }
+    // A class override is used as it is; the pipeline's 60 s is a floor the retry span raises.
     expect(alarm('acme-qa-bulk-oldest-message-age').Properties['Threshold']).toBe(3600);
-    expect(alarm('acme-qa-default-oldest-message-age').Properties['Threshold']).toBe(300);
+    const span = 10 + 10 + 3 * 30;
+    expect(oldestMessageAgeThresholdSeconds(base, { thresholds: { oldestMessageAgeSeconds: 60 } })).toBe(span);
+    expect(alarm('acme-qa-default-oldest-message-age').Properties['Threshold']).toBe(span);
+  });
+
+  it('counts the failure rate from minJobs on, in the configured namespace', () => {
+    synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: 'acme-qa-bulk-failure-rate-critical',
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: Match.stringLikeRegexp('^IF\\(.* >= 25, ') }),
+        Match.objectLike({
+          MetricStat: Match.objectLike({ Metric: Match.objectLike({ Namespace: 'Acme/Jobs qa', MetricName: 'JobFailed' }) }),
+        }),
+      ]),
+    });
+  });
+
+  it('sets the namespace on every consumer and outputs it', () => {
+    for (const [, fn] of resourcesOfType(synth.json, 'AWS::Lambda::Function')) {
+      expect(fn.Properties['Environment']).toMatchObject({ Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Acme/Jobs qa' } });
+    }
+    expect(synth.json.Outputs['MetricNamespace']?.Value).toBe('Acme/Jobs qa');
   });
 });
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
 import { jobTable } from '../../shared/job-table';
 import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config';
 import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings';
@@ -31,6 +32,8 @@ import {
 } from './pipeline-template';
 
 const PREFIX = `${pipelineSettings.namePrefix}-dev`;
+/** Written out rather than derived, so a change to the naming shows up here. */
+const NAMESPACE = 'SqsJobs/dev';
 const classes = Object.entries(priorityClasses) as Array<[string, PriorityClass]>;
 const classNames = classes.map(([name]) => name);
 
@@ -165,7 +168,7 @@ describe('consumers', () => {
       .Variables;
     expect(variables[ENV_TABLE_NAME]).toEqual({ Ref: tableId });
     expect(variables[ENV_CONSUMER_CLASS]).toBe(className);
-    expect(variables['POWERTOOLS_METRICS_NAMESPACE']).toBe('SqsJobs');
+    expect(variables['POWERTOOLS_METRICS_NAMESPACE']).toBe(NAMESPACE);
     expect(variables['POWERTOOLS_SERVICE_NAME']).toBe(PREFIX);
     expect(variables['NODE_OPTIONS']).toBe('--enable-source-maps');
     const queues = variables[ENV_QUEUES] ?? null;
@@ -303,14 +306,21 @@ describe('alarms', () => {
     }
   });
 
-  it.each(classes)('%s: age of the oldest message above 300 s', (className) => {
+  it.each(classes)('%s: age of the oldest message above max(300 s, its retry span)', (className, cls) => {
     expect(alarmNamed(className, 'oldest-message-age').Properties).toMatchObject({
       MetricName: 'ApproximateAgeOfOldestMessage',
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idsOf(className).queue, 'QueueName'] } }],
       Statistic: 'Maximum',
-      Threshold: thresholds.oldestMessageAgeSeconds,
+      Threshold: oldestMessageAgeThresholdSeconds(cls),
       ComparisonOperator: 'GreaterThanThreshold',
     });
+  });
+
+  it('derives long thresholds for classes with long backoffs and keeps 300 s for short ones', () => {
+    const threshold = (className: string) => alarmNamed(className, 'oldest-message-age').Properties['Threshold'];
+    expect(threshold('high-priority')).toBe(thresholds.oldestMessageAgeSeconds);
+    expect(threshold('notifications')).toBe(2940);
+    expect(threshold('low-priority')).toBe(1800);
   });
 
   it.each(classes)('%s: DLQ not empty, Maximum over 1-minute periods', (className) => {
@@ -342,11 +352,11 @@ describe('alarms', () => {
     }
   });
 
-  it.each(classes)('%s: failure rate from the EMF metrics at 5 % and 10 %', (className) => {
+  it.each(classes)('%s: failure rate from the stage EMF metrics at 5 % and 10 %, from 10 jobs on', (className) => {
     const emf = (metricName: string) =>
       Match.objectLike({
         MetricStat: {
-          Metric: { Namespace: 'SqsJobs', MetricName: metricName, Dimensions: [{ Name: 'JobClass', Value: className }] },
+          Metric: { Namespace: NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'JobClass', Value: className }] },
           Period: 300,
           Stat: 'Sum',
         },
@@ -363,7 +373,8 @@ describe('alarms', () => {
         AlarmName: `${PREFIX}-${className}-${alarm}`,
         Metrics: Match.arrayWith([
           Match.objectLike({
-            Expression: 'FILL(failed, 0) / (FILL(completed, 0) + FILL(failed, 0))',
+            Expression:
+              'IF((FILL(completed, 0) + FILL(failed, 0)) >= 10, FILL(failed, 0) / (FILL(completed, 0) + FILL(failed, 0)), 0)',
             ReturnData: true,
           }),
           emf('JobFailed'),
@@ -400,6 +411,13 @@ describe('alarms', () => {
     }
     for (const stat of ['p50', 'p95', 'p99']) expect(body).toContain(`"stat\\":\\"${stat}\\"`);
   });
+
+  it('dashboard reads the job metrics from the stage namespace only', () => {
+    const [, dashboard] = resourcesOfType(synth.json, 'AWS::CloudWatch::Dashboard')[0] ?? [];
+    const body = JSON.stringify(dashboard?.Properties['DashboardBody']);
+    expect(body).toContain(`[\\"${NAMESPACE}\\",\\"JobCompleted\\"`);
+    expect(body).not.toContain(`[\\"SqsJobs\\",`);
+  });
 });
 
 describe('enqueue access and outputs', () => {
@@ -426,6 +444,8 @@ describe('enqueue access and outputs', () => {
     expect(outputs['QueueUrlDefault']?.Value).toEqual({ Ref: idsOf('default').queue });
     expect(Object.keys(outputs).filter((key) => /^(QueueUrl|DlqUrl)/.test(key))).toHaveLength(2 * classes.length);
     expect(referencedIds(outputs['AlarmTopicArn']?.Value ?? null).size).toBe(1);
+    expect(outputs['MetricNamespace']?.Value).toBe(NAMESPACE);
+    expect(synth.stack.pipeline.metricNamespace).toBe(NAMESPACE);
   });
 });
 

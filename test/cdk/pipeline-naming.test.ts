@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { classConstructId, consumerFunctionName, pascalCase, resourcePrefix } from '../../cdk/pipeline-naming';
+import {
+  classConstructId,
+  consumerFunctionName,
+  pascalCase,
+  resourcePrefix,
+  stageMetricNamespace,
+} from '../../cdk/pipeline-naming';
 
 describe('pipeline naming', () => {
   it('derives ids and names from class, prefix and stage', () => {
@@ -7,5 +13,10 @@ describe('pipeline naming', () => {
     expect(pascalCase('low_priority2')).toBe('LowPriority2');
     expect(classConstructId('default')).toBe('ClassDefault');
     expect(consumerFunctionName(resourcePrefix('sqs-jobs', 'prod'), 'reports')).toBe('sqs-jobs-prod-reports-consumer');
+  });
+
+  it('gives every stage its own metric namespace', () => {
+    expect(stageMetricNamespace('prod')).toBe('SqsJobs/prod');
+    expect(stageMetricNamespace('pr-12')).toBe('SqsJobs/pr-12');
   });
 });

@@ -20,6 +20,7 @@ const shape = (overrides: Partial<PipelineShape> = {}): PipelineShape => ({
   catalog: { jobs: valid },
   namePrefix: 'sqs-jobs',
   stageName: 'dev',
+  metricNamespace: 'SqsJobs/dev',
   environment: {},
   alarmEmail: undefined,
   alarmThresholds: undefined,
@@ -90,6 +91,34 @@ describe('pipelineProblems', () => {
       'classAlarmThresholds.jobs: failureRate needs 0 < warning <= critical <= 1 (got 0.5 / 2)',
       'classAlarmThresholds names unknown class "ghost" (known: jobs)',
     ]);
+  });
+
+  it('checks failureRate.minJobs', () => {
+    expect(
+      pipelineProblems(
+        shape({
+          alarmThresholds: { failureRate: { warning: 0.1, critical: 0.2, minJobs: 0 } },
+          classAlarmThresholds: { jobs: { failureRate: { warning: 0.1, critical: 0.2, minJobs: 2.5 } } },
+        }),
+      ),
+    ).toEqual([
+      'alarmThresholds: failureRate.minJobs must be an integer >= 1 (got 0)',
+      'classAlarmThresholds.jobs: failureRate.minJobs must be an integer >= 1 (got 2.5)',
+    ]);
+  });
+
+  it('checks the metric namespace against CloudWatch rules', () => {
+    for (const ok of ['SqsJobs/dev', 'Acme Jobs/prod#1', 'a.b_c-d:e']) {
+      expect(pipelineProblems(shape({ metricNamespace: ok }))).toEqual([]);
+    }
+    expect(pipelineProblems(shape({ metricNamespace: 'AWS/Jobs' }))).toEqual([
+      'metricNamespace "AWS/Jobs" may not start with "AWS/" or ":"',
+    ]);
+    for (const bad of ['', '   ', 'jobs*', 'x'.repeat(256)]) {
+      expect(pipelineProblems(shape({ metricNamespace: bad }))).toEqual([
+        `metricNamespace "${bad}" needs 1–255 of letters, digits and . - _ / # : or space, not only spaces`,
+      ]);
+    }
   });
 });
 

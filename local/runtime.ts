@@ -145,7 +145,7 @@ export async function startLocalRuntime<R extends JobRegistry>(
       endpoints,
       embedded,
       store,
-      jobs: createJobClient({ registry: options.registry, config, clients, store }),
+      jobs: createJobClient({ registry: options.registry, config, clients, store, classes }),
       environment: {
         ...(emulators ? endpointEnvironment(emulators.endpoint) : {}),
         ...pipelineEnvironment(config),

@@ -15,6 +15,7 @@ import { EnqueueError, SqsJobsError, errorMessage } from '../errors';
 import type { DefinitionOf, JobNameOf, JobRegistry, PayloadOf } from '../job-registry';
 import type { JobStatus } from '../lifecycle';
 import type { PipelineConfig } from '../pipeline-config';
+import type { PriorityClass } from '../priority-classes';
 import { createStatusStore, type StatusStore } from '../status-store/status-store';
 import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job';
 
@@ -41,6 +42,8 @@ export interface JobClientOptions<R extends JobRegistry> {
   readonly config: PipelineConfig;
   readonly clients: AwsClients;
   readonly store?: StatusStore;
+  /** The class catalog (default attempts per class). @defaultValue priorityClasses */
+  readonly classes?: Readonly<Record<string, PriorityClass>>;
   readonly now?: () => number;
 }
 
@@ -97,7 +100,7 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
     store,
 
     async enqueue(job, payload, enqueueOptions = {}) {
-      const prepared = prepareJob(registry, job, payload, enqueueOptions, config, now());
+      const prepared = prepareJob(registry, job, payload, enqueueOptions, config, now(), options.classes);
       const { created, job: enqueued } = await record(prepared);
       if (!created) return enqueued;
       try {
@@ -120,7 +123,7 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
       const nowMs = now();
       await mapWithConcurrency(entries, RECORD_WRITE_CONCURRENCY, async (entry, index) => {
         try {
-          const prepared = prepareJob(registry, entry.job, entry.payload, entry.options ?? {}, config, nowMs);
+          const prepared = prepareJob(registry, entry.job, entry.payload, entry.options ?? {}, config, nowMs, options.classes);
           const { created, job } = await record(prepared);
           if (created) toSend.push({ index, prepared, job });
           else results[index] = { ok: true, job };

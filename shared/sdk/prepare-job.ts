@@ -10,7 +10,7 @@ import { idempotentJobId, newJobId } from '../job-ids';
 import type { JobRegistry } from '../job-registry';
 import { queueLocationFor, type PipelineConfig } from '../pipeline-config';
 import { pipelineSettings } from '../pipeline-settings';
-import { isPriorityClassName, priorityClasses, type PriorityClassName } from '../priority-classes';
+import { isPriorityClassName, priorityClasses, type PriorityClass, type PriorityClassName } from '../priority-classes';
 import type { NewJob } from '../status-store/status-store';
 
 /** SQS's per-message delay limit. */
@@ -46,6 +46,7 @@ export function prepareJob(
   options: EnqueueOptions,
   config: PipelineConfig,
   nowMs: number,
+  classes: Readonly<Record<string, PriorityClass>> = priorityClasses,
 ): PreparedJob {
   const name = typeof job === 'string' ? job : job.name;
   const definition = registry.get(name);
@@ -61,7 +62,7 @@ export function prepareJob(
       `delay must be a whole number of seconds from 0 to ${MAX_DELAY_SECONDS} (the SQS maximum); got ${delay}. Longer delays are not supported yet.`,
     );
   }
-  const maxAttempts = options.attempts ?? definition.attempts ?? priorityClasses[className].attempts;
+  const maxAttempts = options.attempts ?? definition.attempts ?? classes[className]?.attempts ?? priorityClasses[className].attempts;
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= 100)) {
     throw new InvalidOptionError(`attempts must be an integer from 1 to 100; got ${maxAttempts}`);
   }

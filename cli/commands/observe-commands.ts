@@ -1,0 +1,122 @@
+/** `stats`, `monitor`, `health`: how the pipeline is doing. */
+import type { Command } from 'commander';
+import type { HealthReport } from '../../shared/admin/health-check';
+import type { PipelineStats } from '../../shared/admin/pipeline-stats';
+import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
+import { jobStatuses } from '../../shared/lifecycle';
+import { pipelineSettings } from '../../shared/pipeline-settings';
+import { isPriorityClassName, priorityClasses } from '../../shared/priority-classes';
+import type { CommandContext } from '../command-context';
+import { parseCount, printJson, table } from '../output';
+
+const HEALTH_EXIT = { healthy: 0, degraded: 1, unhealthy: 2 } as const;
+
+export function registerObserveCommands(program: Command, cli: CommandContext): void {
+  program
+    .command('stats')
+    .description('queue depths, jobs by status, throughput, failure rate, durations')
+    .action(async (_: unknown, command: Command) => {
+      const stats = await cli.connect(command).admin.stats();
+      if (cli.json(command)) return printJson(stats);
+      console.log(renderStats(stats, false));
+    });
+
+  program
+    .command('monitor')
+    .description('stats, refreshed live; values past the alarm thresholds highlighted')
+    .option('--interval <seconds>', 'refresh period', '2')
+    .option('--once', 'print one refresh and exit')
+    .action(async (options: { interval: string; once?: boolean }, command: Command) => {
+      const { admin } = cli.connect(command);
+      const interval = Math.max(1, parseCount(options.interval, '--interval')) * 1000;
+      const color = process.stdout.isTTY === true;
+      for (;;) {
+        const stats = await admin.stats();
+        if (color && !options.once) process.stdout.write('\x1b[2J\x1b[H');
+        console.log(renderStats(stats, color));
+        if (options.once) return;
+        await new Promise((resolve) => setTimeout(resolve, interval));
+      }
+    });
+
+  program
+    .command('health')
+    .description('are the queues and the table reachable, and how fast (exit 0 healthy, 1 degraded, 2 unhealthy)')
+    .option('--slow <ms>', 'latency above which the pipeline counts as degraded', '1000')
+    .action(async (options: { slow: string }, command: Command) => {
+      const report = await cli.connect(command).admin.health({ slowMs: parseCount(options.slow, '--slow') });
+      if (cli.json(command)) printJson(report);
+      else console.log(renderHealth(report));
+      process.exitCode = HEALTH_EXIT[report.status];
+    });
+}
+
+type Level = 'ok' | 'warning' | 'critical';
+
+function paint(text: string, level: Level, color: boolean): string {
+  if (level === 'ok') return text;
+  const marked = level === 'critical' ? `${text}!!` : `${text}!`;
+  if (!color) return marked;
+  return level === 'critical' ? `\x1b[1;31m${marked}\x1b[0m` : `\x1b[33m${marked}\x1b[0m`;
+}
+
+/** Stats as tables; with thresholds from the same settings the CloudWatch alarms use. */
+export function renderStats(stats: PipelineStats, color: boolean): string {
+  const { thresholds } = pipelineSettings;
+  const depthLevel = (n: number): Level =>
+    n >= thresholds.queueDepth.critical ? 'critical' : n >= thresholds.queueDepth.warning ? 'warning' : 'ok';
+  const classes = table(
+    stats.classes.map((c) => {
+      const ageLimit = isPriorityClassName(c.class)
+        ? oldestMessageAgeThresholdSeconds(priorityClasses[c.class])
+        : thresholds.oldestMessageAgeSeconds;
+      const age = c.oldestQueuedSeconds;
+      return {
+        class: c.class,
+        visible: paint(String(c.visible), depthLevel(c.visible), color),
+        'in flight': c.inFlight,
+        delayed: c.delayed,
+        dlq: paint(String(c.dlqDepth), c.dlqDepth > thresholds.dlqDepth ? 'critical' : 'ok', color),
+        'oldest queued': age === null ? '-' : paint(`${age}s`, age > ageLimit ? 'warning' : 'ok', color),
+      };
+    }),
+    ['class', 'visible', 'in flight', 'delayed', 'dlq', 'oldest queued'],
+  );
+  const statuses = jobStatuses.map((s) => `${s} ${stats.jobsByStatus[s]}`).join('  ');
+  const finished = stats.throughput.lastHour;
+  const rate = stats.failureRate;
+  const rateLevel: Level =
+    rate === null || finished < thresholds.failureRate.minJobs
+      ? 'ok'
+      : rate >= thresholds.failureRate.critical
+        ? 'critical'
+        : rate >= thresholds.failureRate.warning
+          ? 'warning'
+          : 'ok';
+  const durations = table(
+    stats.durations.map((d) => ({ job: d.job, count: d.count, 'p50 ms': d.p50, 'p95 ms': d.p95, 'p99 ms': d.p99 })),
+    ['job', 'count', 'p50 ms', 'p95 ms', 'p99 ms'],
+  );
+  return [
+    `sqs-jobs stats at ${stats.at}`,
+    '',
+    classes,
+    '',
+    `jobs by status (final ones: last 24 h): ${statuses}`,
+    `completed: ${stats.throughput.lastMinute} in 1 min, ${stats.throughput.last5Minutes} in 5 min, ${stats.throughput.lastHour} in 60 min`,
+    `failure rate (60 min): ${rate === null ? '-' : paint(`${(rate * 100).toFixed(1)}%`, rateLevel, color)}`,
+    '',
+    'durations of jobs completed in the last hour:',
+    durations,
+  ].join('\n');
+}
+
+function renderHealth(report: HealthReport): string {
+  return [
+    report.status,
+    table(
+      report.checks.map((c) => ({ component: c.component, ok: c.ok ? 'yes' : 'NO', 'latency ms': c.latencyMs, error: c.error })),
+      ['component', 'ok', 'latency ms', 'error'],
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,45 @@
+/**
+ * `sqs-jobs`: the operator CLI, a thin strict layer over the admin functions and the SDK.
+ * Finds the pipeline from the environment (or `--outputs`), prints tables, or JSON with `--json`.
+ */
+import { Command, CommanderError } from 'commander';
+import { SqsJobsError } from '../shared/errors';
+import { devCommand } from '../local/dev-command';
+import { commandContext } from './command-context';
+import { registerJobCommands } from './commands/job-commands';
+import { registerObserveCommands } from './commands/observe-commands';
+import { registerRepairCommands } from './commands/repair-commands';
+
+const program = new Command('sqs-jobs')
+  .description('Operate an sqs-jobs pipeline: jobs, failures, retries, DLQ redrive, stats, health.')
+  .option('--json', 'machine-readable output')
+  .option('--outputs <file>', 'read the pipeline from a `cdk deploy --outputs-file` JSON file')
+  .option('--stack <name>', 'the stack in that file, when it holds several')
+  .showHelpAfterError()
+  .exitOverride();
+
+const cli = commandContext();
+registerJobCommands(program, cli);
+registerRepairCommands(program, cli);
+registerObserveCommands(program, cli);
+program.addCommand(devCommand('dev'));
+
+/** One line naming the problem: ours as they are, AWS's with the service's error name. */
+function describe(error: unknown): string {
+  if (error instanceof SqsJobsError) return error.message;
+  if (error instanceof Error) {
+    const aws = '$metadata' in error ? 'AWS request failed: ' : '';
+    const code = (error as { code?: string }).code;
+    return `${aws}${error.name}${code && code !== error.name ? ` (${code})` : ''}: ${error.message}`;
+  }
+  return String(error);
+}
+
+program.parseAsync().catch((error: unknown) => {
+  if (error instanceof CommanderError) {
+    // Commander printed its own message (usage, --help, --version).
+    process.exit(error.exitCode);
+  }
+  console.error(`sqs-jobs: ${describe(error)}`);
+  process.exit(1);
+});

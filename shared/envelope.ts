@@ -22,15 +22,30 @@ const backoffSchema = z.union([
   }),
 ]);
 
-export const envelopeSchema = z.object({
+/**
+ * A scheduled tick, as EventBridge Scheduler fills it in from its context attributes. The job
+ * id is derived from the schedule and the scheduled time, never the execution id (which
+ * changes on every retry of the same tick), so a tick delivered twice is one job.
+ */
+const tickSchema = z.object({
+  schedule: z.string().min(1).max(512),
+  scheduledTime: z.iso.datetime(),
+  /** `skip`: do not start while the schedule's previous run is still queued or running. */
+  overlap: z.enum(['allow', 'skip']).default('allow'),
+});
+export type Tick = z.infer<typeof tickSchema>;
+
+const wireSchema = z.object({
   v: z.literal(ENVELOPE_VERSION),
-  /** Job id: the job record's key. */
-  id: z.string().min(1).max(128),
+  /** Job id: the job record's key. Absent on a scheduled tick, which derives it. */
+  id: z.string().min(1).max(128).optional(),
   /** Registered job name. */
   job: z.string().min(1).max(100),
   /** Generation: bumped when an operator retries a failed job, so older copies are ignored. */
   gen: z.number().int().min(1),
-  enqueuedAt: z.iso.datetime(),
+  /** Absent on a scheduled tick: its scheduled time stands in. */
+  enqueuedAt: z.iso.datetime().optional(),
+  tick: tickSchema.optional(),
   payload: z.unknown(),
   /** Per-enqueue overrides of the job definition. */
   maxAttempts: z.number().int().min(1).max(100).optional(),
@@ -42,9 +57,32 @@ export const envelopeSchema = z.object({
   deadLettered: z.literal(true).optional(),
 });
 
-export type Envelope = z.infer<typeof envelopeSchema>;
+/** The envelope with the derived fields filled in: what the consumer works with. */
+export const envelopeSchema = wireSchema.transform((wire, ctx) => {
+  const id = wire.id ?? (wire.tick ? tickJobId(wire.tick) : undefined);
+  const enqueuedAt = wire.enqueuedAt ?? wire.tick?.scheduledTime;
+  if (id === undefined || enqueuedAt === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'needs id and enqueuedAt, or a tick', path: ['id'] });
+    return z.NEVER;
+  }
+  return { ...wire, id, enqueuedAt };
+});
 
-export function encodeEnvelope(envelope: Envelope): string {
+export type Envelope = z.output<typeof envelopeSchema>;
+
+/** The schedule's short name from its ARN: `arn:aws:scheduler:…:schedule/<group>/<name>` → `<group>/<name>`. */
+export function scheduleName(scheduleArn: string): string {
+  const marker = ':schedule/';
+  const at = scheduleArn.indexOf(marker);
+  return at === -1 ? scheduleArn : scheduleArn.slice(at + marker.length);
+}
+
+/** Deterministic id of a tick's job: the same schedule and scheduled time give the same job. */
+export function tickJobId(tick: Pick<Tick, 'schedule' | 'scheduledTime'>): string {
+  return `tick:${scheduleName(tick.schedule)}@${new Date(tick.scheduledTime).toISOString()}`;
+}
+
+export function encodeEnvelope(envelope: z.input<typeof wireSchema>): string {
   return JSON.stringify(envelope);
 }
 

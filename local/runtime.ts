@@ -23,6 +23,7 @@ import { createJobClient, type JobClient } from '../shared/sdk/job-client';
 import { createStatusStore, type StatusStore } from '../shared/status-store/status-store';
 import { REPORT_BUCKET_ENV } from '../shared/jobs/generate-report';
 import { createConsumer } from '../lambdas/consumer/create-consumer';
+import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs';
 import type { JobMetrics } from '../lambdas/consumer/job-metrics';
 import {
   awsClientsFor,
@@ -54,6 +55,13 @@ export interface LocalRuntimeOptions<R extends JobRegistry> {
   /** Bucket the example report job writes to; created when missing. @defaultValue `<prefix>-reports` */
   readonly reportBucket?: string;
   readonly onPollerError?: (className: string, error: unknown, phase: string) => void;
+  /**
+   * Longest delay left to SQS; later jobs wait as `scheduled` for the dispatcher. Tests shrink
+   * it to see the dispatcher work in seconds. @defaultValue pipelineSettings.maxQueueDelaySeconds
+   */
+  readonly maxQueueDelaySeconds?: number;
+  /** How often the delay dispatcher runs (on AWS: every minute). @defaultValue 1000 */
+  readonly dispatchIntervalMs?: number;
 }
 
 export interface LocalRuntime<R extends JobRegistry> {
@@ -94,7 +102,9 @@ export async function startLocalRuntime<R extends JobRegistry>(
   const clients: AwsClients = { sqs, dynamodb: toDocumentClient(dynamodb) };
 
   const pollers: EventSourcePoller[] = [];
+  let dispatcher: { stop(): Promise<void> } | undefined;
   async function stop(): Promise<void> {
+    await dispatcher?.stop();
     await Promise.allSettled(pollers.map((poller) => poller.stop()));
     raw?.destroy();
     if (!raw) {
@@ -139,13 +149,20 @@ export async function startLocalRuntime<R extends JobRegistry>(
       }
     }
 
+    const maxQueueDelaySeconds = options.maxQueueDelaySeconds ?? pipelineSettings.maxQueueDelaySeconds;
+    if (options.consume ?? true) {
+      dispatcher = startDispatchLoop(options.dispatchIntervalMs ?? 1000, () =>
+        dispatchDueJobs({ clients, config, store, lookAheadSeconds: maxQueueDelaySeconds }),
+      );
+    }
+
     return {
       config,
       clients,
       endpoints,
       embedded,
       store,
-      jobs: createJobClient({ registry: options.registry, config, clients, store, classes }),
+      jobs: createJobClient({ registry: options.registry, config, clients, store, classes, maxQueueDelaySeconds }),
       environment: {
         ...(emulators ? endpointEnvironment(emulators.endpoint) : {}),
         ...pipelineEnvironment(config),
@@ -157,6 +174,28 @@ export async function startLocalRuntime<R extends JobRegistry>(
     await stop();
     throw error;
   }
+}
+
+/** Runs `dispatch` every `intervalMs`, one run at a time; `stop` waits for a run in progress. */
+function startDispatchLoop(intervalMs: number, dispatch: () => Promise<unknown>): { stop(): Promise<void> } {
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  const tick = () => {
+    running = dispatch()
+      .catch(() => undefined) // an unreachable emulator: try again next round
+      .finally(() => {
+        if (!stopped) timer = setTimeout(tick, intervalMs);
+      });
+  };
+  timer = setTimeout(tick, intervalMs);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
 }
 
 async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {

@@ -4,13 +4,15 @@
  *
  * @example
  * canTransition('running', 'completed'); // true
- * sourcesOf('running'); // ['queued', 'retrying', 'running'] — `running` again when a lease expired
+ * sourcesOf('running'); // ['queued', 'running', 'retrying'] — `running` again when a lease expired
  */
 
-export const jobStatuses = ['queued', 'running', 'retrying', 'completed', 'failed', 'cancelled'] as const;
+export const jobStatuses = ['scheduled', 'queued', 'running', 'retrying', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof jobStatuses)[number];
 
 const transitions = {
+  // scheduled: due later than SQS can delay a message; the dispatcher queues it when due.
+  scheduled: ['queued', 'cancelled'],
   // queued → failed: a poison message (unknown job, invalid payload) fails before it runs.
   queued: ['running', 'failed', 'cancelled'],
   // running → running: a crashed attempt's lease expired and another delivery takes over.

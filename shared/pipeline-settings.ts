@@ -11,6 +11,10 @@ export const pipelineSettings = {
   /** SQS retention of the work queues and of the dead-letter queues (AWS maximum: 14 days). */
   queueRetentionDays: 4,
   dlqRetentionDays: 14,
+  /** SQS's longest message delay; jobs due later wait in the table as `scheduled`. */
+  maxQueueDelaySeconds: 900,
+  /** Longest delay or run-at distance accepted on enqueue. */
+  maxDelaySeconds: 365 * 86_400,
   /** SQS message size limit, set explicitly on every queue (1 MiB since 2025). */
   maxMessageBytes: 1_048_576,
   thresholds: {

@@ -10,20 +10,31 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
     .command('enqueue <job>')
     .description('enqueue a job; its payload is checked against the job schema first')
     .requiredOption('--payload <json|@file>', 'the payload, as JSON or @path/to/file.json')
-    .option('--delay <seconds>', 'seconds before the first attempt (0–900)')
+    .option('--delay <seconds>', 'seconds before the first attempt (up to a year)')
+    .option('--run-at <time>', 'ISO time to run at instead')
     .option('--key <idempotency-key>', 'enqueueing the same key again returns the first job')
-    .action(async (job: string, options: { payload: string; delay?: string; key?: string }, command: Command) => {
+    .action(async (job: string, options: { payload: string; delay?: string; runAt?: string; key?: string }, command: Command) => {
       const { jobs } = cli.connect(command);
       const enqueued = await jobs.enqueue(job as never, parsePayload(options.payload) as never, {
         ...(options.delay !== undefined ? { delay: parseCount(options.delay, '--delay') } : {}),
+        ...(options.runAt !== undefined ? { runAt: new Date(options.runAt) } : {}),
         ...(options.key !== undefined ? { idempotencyKey: options.key } : {}),
       });
       if (cli.json(command)) return printJson(enqueued);
       console.log(
         enqueued.duplicate
           ? `${enqueued.id} already exists for that key (${enqueued.status}); nothing sent`
-          : `${enqueued.id} queued on ${enqueued.class}`,
+          : `${enqueued.id} ${enqueued.status} on ${enqueued.class}`,
       );
+    });
+
+  program
+    .command('cancel <id>')
+    .description('cancel a job before it runs (scheduled, queued or waiting for a retry)')
+    .action(async (id: string, _: unknown, command: Command) => {
+      const result = await cli.connect(command).jobs.cancel(id);
+      if (cli.json(command)) return printJson(result);
+      console.log(`${id} cancelled`);
     });
 
   program
@@ -44,6 +55,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
         ['enqueued', shortTime(job.enqueuedAt)],
         ['started', shortTime(job.startedAt)],
         ['finished', shortTime(job.finishedAt)],
+        ['due', job.dueAt ? shortTime(new Date(job.dueAt).toISOString()) : '-'],
         ['next attempt', job.nextAttemptAt ? shortTime(new Date(job.nextAttemptAt).toISOString()) : '-'],
         ['progress', job.progress === undefined ? '-' : `${job.progress}%`],
         ['result', job.result === undefined ? '-' : JSON.stringify(job.result)],

@@ -45,6 +45,9 @@ export function decideOnConflict(
         return { kind: 'defer', seconds: secondsUntil(record.leaseUntil ?? nowMs, nowMs) + 1, why: 'job is running elsewhere' };
       }
       return exhausted(record);
+    case 'scheduled':
+      // The dispatcher sent the message but has not marked it queued yet.
+      return { kind: 'defer', seconds: Math.max(2, secondsUntil(record.dueAt ?? nowMs, nowMs)), why: 'job is not dispatched yet' };
     case 'queued':
     case 'retrying':
       if ((record.nextAttemptAt ?? 0) > nowMs) {

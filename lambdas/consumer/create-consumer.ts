@@ -15,6 +15,7 @@ import { ConfigurationError, errorMessage } from '../../shared/errors';
 import type { JobRegistry } from '../../shared/job-registry';
 import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config';
 import { DEADLINE_MARGIN_SECONDS, priorityClasses, type PriorityClass } from '../../shared/priority-classes';
+import { createScheduleLock } from '../../shared/status-store/schedule-lock';
 import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store';
 import { noJobMetrics, type JobMetrics } from './job-metrics';
 import { createRecordProcessor } from './process-record';
@@ -59,6 +60,7 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     store:
       options.store ??
       createStatusStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
+    scheduleLock: createScheduleLock({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
     logger,
     metrics,
     now,

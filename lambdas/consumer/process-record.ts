@@ -14,13 +14,14 @@ import type { AwsClients } from '../../shared/aws-clients';
 import type { BackoffPolicy } from '../../shared/backoff';
 import { deadLetterAttributes } from '../../shared/dead-letter';
 import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from '../../shared/envelope';
+import { decodeEnvelope, encodeEnvelope, scheduleName, type Envelope } from '../../shared/envelope';
 import { PayloadValidationError, UnknownJobError, awsErrorName, errorMessage } from '../../shared/errors';
 import type { JobRegistry } from '../../shared/job-registry';
 import { isTerminal } from '../../shared/lifecycle';
 import type { QueueLocation } from '../../shared/pipeline-config';
 import type { PriorityClass } from '../../shared/priority-classes';
 import { appendError, type JobErrorEntry } from '../../shared/status-store/job-record';
+import type { ScheduleLock } from '../../shared/status-store/schedule-lock';
 import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store';
 import { decideOnConflict } from './claim-decision';
 import { decideAfterFailure } from './failure-policy';
@@ -36,6 +37,7 @@ export interface RecordProcessorDeps {
   readonly queue: QueueLocation;
   readonly clients: AwsClients;
   readonly store: StatusStore;
+  readonly scheduleLock: ScheduleLock;
   readonly logger: JobLogger;
   readonly metrics: JobMetrics;
   readonly now: () => number;
@@ -54,7 +56,17 @@ interface JobFacts {
 }
 
 export function createRecordProcessor(deps: RecordProcessorDeps) {
-  const { clients, store, logger, metrics, now, queue } = deps;
+  const { clients, store, logger, metrics, now, queue, scheduleLock } = deps;
+
+  /** The lock a tick of a `skip` schedule holds while it runs; undefined for other jobs. */
+  const overlapLockOf = (envelope: Envelope) =>
+    envelope.tick?.overlap === 'skip' ? scheduleName(envelope.tick.schedule) : undefined;
+
+  /** Frees a `skip` schedule for its next tick once this job finished for good. */
+  async function releaseOverlap(envelope: Envelope): Promise<void> {
+    const lock = overlapLockOf(envelope);
+    if (lock) await scheduleLock.release(lock, envelope.id).catch((e: unknown) => logger.warn('schedule lock not released', { error: errorMessage(e) }));
+  }
 
   async function changeVisibility(record: SQSRecord, seconds: number): Promise<void> {
     try {
@@ -130,6 +142,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     }
     metrics.failed(job.name);
     logger.error('job failed without running', { jobId: job.id, jobName: job.name, reason });
+    await releaseOverlap(envelope);
     return 'delete';
   }
 
@@ -178,6 +191,21 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     }
 
     const maxAttempts = envelope.maxAttempts ?? definition.attempts ?? deps.cls.attempts;
+    const lock = overlapLockOf(envelope);
+    if (lock) {
+      const held = await scheduleLock.acquire(lock, envelope.id, async (holder) => {
+        const job = await store.get(holder);
+        return job !== undefined && !isTerminal(job.status);
+      });
+      if (!held.acquired) {
+        const reason = `skipped: the previous run (${held.holder}) of schedule ${lock} has not finished`;
+        await store
+          .skip({ ...facts, class: deps.className, maxAttempts, enqueuedAt: envelope.enqueuedAt }, reason)
+          .catch((e: unknown) => logger.warn('skipped tick not recorded', { jobId: envelope.id, error: errorMessage(e) }));
+        logger.info('tick skipped (overlap)', { jobId: envelope.id, holder: held.holder });
+        return 'delete';
+      }
+    }
     const timeoutMs = Math.min((definition.timeoutSeconds ?? deps.cls.timeoutSeconds) * 1000, remainingMs);
     const claimInput = {
       id: envelope.id,
@@ -236,6 +264,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       }
       metrics.completed(envelope.job, durationMs);
       jobLogger.info('job completed', { durationMs });
+      await releaseOverlap(envelope);
       return 'delete';
     } catch (error) {
       return settleFailure(record, definition, envelope, parsed.data, error, {
@@ -314,6 +343,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     });
     metrics.failed(envelope.job, durationMs);
     jobLogger.error('job failed', { reason: decision.reason });
+    await releaseOverlap(envelope);
     if (definition.onFailed) {
       try {
         await definition.onFailed(payload, error, run.context);

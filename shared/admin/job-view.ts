@@ -29,6 +29,8 @@ export async function showJob(ctx: AdminContext, id: string): Promise<JobView> {
 export function whereNow(job: JobRecord): string {
   const at = (ms: number | undefined) => (ms === undefined ? '' : ` at ${new Date(ms).toISOString()}`);
   switch (job.status) {
+    case 'scheduled':
+      return `scheduled for${at(job.dueAt)}; not in a queue yet (sqs-jobs cancel ${job.id})`;
     case 'queued':
       return `waiting in the ${job.class} queue${job.nextAttemptAt ? ` until${at(job.nextAttemptAt)}` : ''}`;
     case 'running':

@@ -11,7 +11,7 @@
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { AwsClients } from '../aws-clients';
 import { mapWithConcurrency } from '../concurrency';
-import { EnqueueError, SqsJobsError, errorMessage } from '../errors';
+import { EnqueueError, InvalidOptionError, JobStateConflictError, SqsJobsError, errorMessage, isErrorNamed } from '../errors';
 import type { DefinitionOf, JobNameOf, JobRegistry, PayloadOf } from '../job-registry';
 import type { JobStatus } from '../lifecycle';
 import type { PipelineConfig } from '../pipeline-config';
@@ -44,6 +44,8 @@ export interface JobClientOptions<R extends JobRegistry> {
   readonly store?: StatusStore;
   /** The class catalog (default attempts per class). @defaultValue priorityClasses */
   readonly classes?: Readonly<Record<string, PriorityClass>>;
+  /** Longest delay left to SQS; later jobs wait as `scheduled`. Tests shrink it. @defaultValue 900 */
+  readonly maxQueueDelaySeconds?: number;
   readonly now?: () => number;
 }
 
@@ -55,6 +57,8 @@ export interface JobClient<R extends JobRegistry> {
   ): Promise<EnqueuedJob>;
   /** One result per entry, in order; SendMessageBatch carries up to 10 messages per request. */
   enqueueMany(entries: readonly EnqueueEntry<R>[]): Promise<EnqueueManyResult[]>;
+  /** Cancels a job before it runs (scheduled, queued, or waiting for a retry). */
+  cancel(id: string): Promise<{ id: string; status: 'cancelled' }>;
   readonly store: StatusStore;
 }
 
@@ -66,6 +70,12 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
   const { registry, config, clients } = options;
   const now = options.now ?? Date.now;
   const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, now });
+
+  const settings = (nowMs: number) => ({
+    nowMs,
+    ...(options.classes ? { classes: options.classes } : {}),
+    ...(options.maxQueueDelaySeconds !== undefined ? { maxQueueDelaySeconds: options.maxQueueDelaySeconds } : {}),
+  });
 
   async function record(prepared: PreparedJob): Promise<{ created: boolean; job: EnqueuedJob }> {
     try {
@@ -100,9 +110,10 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
     store,
 
     async enqueue(job, payload, enqueueOptions = {}) {
-      const prepared = prepareJob(registry, job, payload, enqueueOptions, config, now(), options.classes);
+      const prepared = prepareJob(registry, job, payload, enqueueOptions, config, settings(now()));
       const { created, job: enqueued } = await record(prepared);
-      if (!created) return enqueued;
+      // A scheduled job is sent by the dispatcher when it is due.
+      if (!created || prepared.record.scheduled) return enqueued;
       try {
         await clients.sqs.send(
           new SendMessageCommand({
@@ -117,15 +128,28 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
       return enqueued;
     },
 
+    async cancel(id) {
+      try {
+        await store.cancel(id, 'cancelled by request');
+      } catch (error) {
+        if (!isErrorNamed(error, JobStateConflictError)) throw error;
+        const job = await store.get(id);
+        throw new InvalidOptionError(
+          job ? `job ${id} is ${job.status}; only scheduled, queued or retrying jobs can be cancelled` : `no job with id "${id}"`,
+        );
+      }
+      return { id, status: 'cancelled' };
+    },
+
     async enqueueMany(entries) {
       const results: EnqueueManyResult[] = new Array(entries.length);
       const toSend: { index: number; prepared: PreparedJob; job: EnqueuedJob }[] = [];
       const nowMs = now();
       await mapWithConcurrency(entries, RECORD_WRITE_CONCURRENCY, async (entry, index) => {
         try {
-          const prepared = prepareJob(registry, entry.job, entry.payload, entry.options ?? {}, config, nowMs, options.classes);
+          const prepared = prepareJob(registry, entry.job, entry.payload, entry.options ?? {}, config, settings(nowMs));
           const { created, job } = await record(prepared);
-          if (created) toSend.push({ index, prepared, job });
+          if (created && !prepared.record.scheduled) toSend.push({ index, prepared, job });
           else results[index] = { ok: true, job };
         } catch (error) {
           results[index] = { ok: false, error: asSqsJobsError(error) };

@@ -13,14 +13,18 @@ import { pipelineSettings } from '../pipeline-settings';
 import { isPriorityClassName, priorityClasses, type PriorityClass, type PriorityClassName } from '../priority-classes';
 import type { NewJob } from '../status-store/status-store';
 
-/** SQS's per-message delay limit. */
-export const MAX_DELAY_SECONDS = 900;
 /** Room kept for message attributes the consumer adds when it dead-letters the message. */
 const ATTRIBUTE_HEADROOM_BYTES = 8 * 1024;
 
 export interface EnqueueOptions {
-  /** Seconds before the first attempt, 0–900 (SQS's per-message maximum). @defaultValue 0 */
+  /**
+   * Seconds before the first attempt, up to a year. Up to 15 minutes SQS holds the message;
+   * beyond that the job waits in the table as `scheduled` until the dispatcher sends it.
+   * @defaultValue 0
+   */
   readonly delay?: number;
+  /** Run at (or soon after) this moment instead; a past moment means now. Excludes `delay`. */
+  readonly runAt?: Date;
   /** Enqueueing the same job name and key again returns the first job and sends nothing. */
   readonly idempotencyKey?: string;
   /** Run on another priority class's queue. @defaultValue the job definition's class */
@@ -36,7 +40,15 @@ export interface PreparedJob {
   readonly envelope: Envelope;
   readonly body: string;
   readonly queueUrl: string;
+  /** Seconds SQS should hold the message; absent for a `scheduled` job, which is not sent now. */
   readonly delay: number;
+}
+
+export interface PrepareSettings {
+  readonly nowMs: number;
+  readonly classes?: Readonly<Record<string, PriorityClass>>;
+  /** Longest delay SQS holds itself. @defaultValue pipelineSettings.maxQueueDelaySeconds */
+  readonly maxQueueDelaySeconds?: number;
 }
 
 export function prepareJob(
@@ -45,9 +57,10 @@ export function prepareJob(
   payload: unknown,
   options: EnqueueOptions,
   config: PipelineConfig,
-  nowMs: number,
-  classes: Readonly<Record<string, PriorityClass>> = priorityClasses,
+  settings: PrepareSettings,
 ): PreparedJob {
+  const { nowMs, classes = priorityClasses } = settings;
+  const maxQueueDelay = settings.maxQueueDelaySeconds ?? pipelineSettings.maxQueueDelaySeconds;
   const name = typeof job === 'string' ? job : job.name;
   const definition = registry.get(name);
   if (!definition) throw new UnknownJobError(name);
@@ -56,12 +69,7 @@ export function prepareJob(
   if (!isPriorityClassName(className)) {
     throw new InvalidOptionError(`class "${className}" is not in the priority-class catalog`);
   }
-  const delay = options.delay ?? 0;
-  if (!(Number.isInteger(delay) && delay >= 0 && delay <= MAX_DELAY_SECONDS)) {
-    throw new InvalidOptionError(
-      `delay must be a whole number of seconds from 0 to ${MAX_DELAY_SECONDS} (the SQS maximum); got ${delay}. Longer delays are not supported yet.`,
-    );
-  }
+  const dueAt = dueTime(options, nowMs);
   const maxAttempts = options.attempts ?? definition.attempts ?? classes[className]?.attempts ?? priorityClasses[className].attempts;
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= 100)) {
     throw new InvalidOptionError(`attempts must be an integer from 1 to 100; got ${maxAttempts}`);
@@ -105,10 +113,12 @@ export function prepareJob(
     );
   }
 
+  const waitMs = dueAt - nowMs;
+  const scheduled = waitMs > maxQueueDelay * 1000;
   return {
     envelope,
     body,
-    delay,
+    delay: scheduled ? 0 : Math.ceil(waitMs / 1000),
     queueUrl: queueLocationFor(config, className).queueUrl,
     record: {
       id,
@@ -117,7 +127,26 @@ export function prepareJob(
       maxAttempts,
       enqueuedAt,
       ...(key !== undefined ? { idempotencyKey: key } : {}),
-      ...(delay > 0 ? { notBefore: nowMs + delay * 1000 } : {}),
+      ...(scheduled ? { scheduled: { dueAt, message: body } } : waitMs > 0 ? { notBefore: dueAt } : {}),
     },
   };
+}
+
+/** Epoch ms the job is due, from `delay` or `runAt`. */
+function dueTime(options: EnqueueOptions, nowMs: number): number {
+  if (options.delay !== undefined && options.runAt !== undefined) {
+    throw new InvalidOptionError('give delay or runAt, not both');
+  }
+  const max = pipelineSettings.maxDelaySeconds;
+  if (options.runAt !== undefined) {
+    const at = options.runAt instanceof Date ? options.runAt.getTime() : Number.NaN;
+    if (Number.isNaN(at)) throw new InvalidOptionError('runAt must be a valid Date');
+    if (at - nowMs > max * 1000) throw new InvalidOptionError(`runAt must be within ${max / 86_400} days`);
+    return Math.max(nowMs, at);
+  }
+  const delay = options.delay ?? 0;
+  if (!(Number.isInteger(delay) && delay >= 0 && delay <= max)) {
+    throw new InvalidOptionError(`delay must be a whole number of seconds from 0 to ${max} (${max / 86_400} days); got ${delay}`);
+  }
+  return nowMs + delay * 1000;
 }

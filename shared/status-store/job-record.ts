@@ -1,7 +1,8 @@
 /**
  * The job record stored in DynamoDB: one small item per job. The payload is not kept here
  * while the job is live (it travels in the SQS message); it is copied in only when the job
- * fails for good, so an operator can retry it after the DLQ copy is gone.
+ * fails for good, so an operator can retry it after the DLQ copy is gone, and held (as the
+ * pending message) while a delayed job waits for its due time.
  */
 import type { JobStatus } from '../lifecycle';
 
@@ -29,6 +30,10 @@ export interface JobRecord {
   readonly finishedAt?: string;
   /** Epoch ms before which the next attempt must not start. */
   readonly nextAttemptAt?: number;
+  /** Epoch ms a delayed job is due (`scheduled` jobs; kept once dispatched). */
+  readonly dueAt?: number;
+  /** The message to send when a `scheduled` job is due; removed once it is sent. */
+  readonly pendingMessage?: string;
   /** Epoch ms until which the running attempt owns the job. */
   readonly leaseUntil?: number;
   readonly lastError?: string;

@@ -69,24 +69,36 @@ export interface NewJob {
   readonly idempotencyKey?: string;
   /** Epoch ms before which the job will not run (a delayed enqueue). */
   readonly notBefore?: number;
+  /**
+   * For a job due later than SQS can delay a message: it is stored as `scheduled` with its
+   * message, and the dispatcher sends it when it is due.
+   */
+  readonly scheduled?: { readonly dueAt: number; readonly message: string };
 }
 
-/** A job to fail: the claim that ran it, or, for a job that never ran, where it may be now. */
-export type FailTarget =
-  | { readonly token: ClaimToken }
-  | {
-      readonly id: string;
-      readonly gen: number;
-      readonly name: string;
-      readonly class: string;
-      readonly maxAttempts: number;
-      readonly enqueuedAt?: string;
-    };
+/** A job that never ran (it may have no record yet): enough to create one. */
+export interface UnrunJob {
+  readonly id: string;
+  readonly gen: number;
+  readonly name: string;
+  readonly class: string;
+  readonly maxAttempts: number;
+  readonly enqueuedAt?: string;
+}
+
+/** A job to fail: the claim that ran it, or a job that never ran. */
+export type FailTarget = { readonly token: ClaimToken } | UnrunJob;
 
 export interface StatusStore {
   get(id: string): Promise<JobRecord | undefined>;
-  /** Inserts a queued job; an existing job with the same id is returned instead (`created: false`). */
+  /** Inserts a queued (or scheduled) job; an existing job with the same id is returned instead (`created: false`). */
   createQueued(job: NewJob): Promise<{ created: boolean; record: JobRecord }>;
+  /** A scheduled job's message went out: it is `queued` now, due at `dueAt`. */
+  markDispatched(id: string, dueAt: number): Promise<void>;
+  /** Cancels a job that has not started (scheduled, queued, or waiting for a retry). */
+  cancel(id: string, reason: string): Promise<void>;
+  /** Records a job that will not run because its schedule's previous run is still going. */
+  skip(target: UnrunJob, reason: string): Promise<void>;
   /** Undoes `createQueued` when the message could not be sent. */
   removeUnsent(id: string, gen: number): Promise<void>;
   claim(input: ClaimInput): Promise<ClaimOutcome>;
@@ -137,6 +149,28 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
     e.condition(`${e.name('attempts')} = ${e.value(token.attempt)}`);
   }
 
+  /**
+   * Moves a job that never ran to a final status, creating its record if there is none (a
+   * scheduled tick): name and class are filled in only where missing.
+   */
+  function settleUnrun(e: ExpressionBuilder, job: UnrunJob, status: 'failed' | 'cancelled'): Promise<void> {
+    e.set('status', status).set('statusAt', isoNow());
+    for (const [attribute, value] of [
+      ['name', job.name],
+      ['class', job.class],
+      ['gen', job.gen],
+      ['attempts', 0],
+      ['maxAttempts', job.maxAttempts],
+      ['enqueuedAt', job.enqueuedAt ?? isoNow()],
+    ] as const) {
+      e.setExpression(attribute, `if_not_exists(${e.name(attribute)}, ${e.value(value)})`);
+    }
+    e.condition(
+      `attribute_not_exists(${e.name('id')}) OR (${e.name('gen')} = ${e.value(job.gen)} AND ${e.isOneOf('status', sourcesOf(status))})`,
+    );
+    return update(job.id, e, `not yet run (generation ${job.gen})`);
+  }
+
   /** SET status + statusAt, with the from-states of the transition table as a condition. */
   function moveTo(e: ExpressionBuilder, status: JobStatus): void {
     e.set('status', status).set('statusAt', isoNow());
@@ -148,19 +182,22 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async createQueued(job) {
       const timestamp = isoNow();
+      const { scheduled } = job;
       const record: JobRecord = {
         id: job.id,
         name: job.name,
         class: job.class,
-        status: 'queued',
+        status: scheduled ? 'scheduled' : 'queued',
         gen: 1,
         attempts: 0,
         maxAttempts: job.maxAttempts,
         enqueuedAt: job.enqueuedAt,
-        statusAt: timestamp,
+        // A scheduled job sorts by its due time in the byStatus index: the dispatcher's query.
+        statusAt: scheduled ? new Date(scheduled.dueAt).toISOString() : timestamp,
+        ...(scheduled ? { dueAt: scheduled.dueAt, pendingMessage: scheduled.message } : {}),
         ...(job.notBefore !== undefined ? { nextAttemptAt: job.notBefore } : {}),
         ...(job.idempotencyKey !== undefined ? { idempotencyKey: job.idempotencyKey } : {}),
-        expiresAt: expiresAfter(retention.unfinishedDays),
+        expiresAt: Math.floor((scheduled?.dueAt ?? now()) / 1000) + retention.unfinishedDays * DAY_SECONDS,
       };
       try {
         await db.send(
@@ -282,23 +319,29 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
         holdsClaim(e, target.token);
         return update(target.token.id, e, `running attempt ${target.token.attempt}`);
       }
-      // A job that never ran (poison message, unknown job, attempts used up by crashes): it may
-      // have no record yet, so name and class are filled in when missing.
-      e.set('status', 'failed').set('statusAt', isoNow());
-      for (const [attribute, value] of [
-        ['name', target.name],
-        ['class', target.class],
-        ['gen', target.gen],
-        ['attempts', 0],
-        ['maxAttempts', target.maxAttempts],
-        ['enqueuedAt', target.enqueuedAt ?? isoNow()],
-      ] as const) {
-        e.setExpression(attribute, `if_not_exists(${e.name(attribute)}, ${e.value(value)})`);
-      }
-      e.condition(
-        `attribute_not_exists(${e.name('id')}) OR (${e.name('gen')} = ${e.value(target.gen)} AND ${e.isOneOf('status', sourcesOf('failed'))})`,
-      );
-      return update(target.id, e, 'unfinished');
+      // A job that never ran (poison message, unknown job, attempts used up by crashes).
+      return settleUnrun(e, target, 'failed');
+    },
+
+    async markDispatched(id, dueAt) {
+      const e = new ExpressionBuilder();
+      moveTo(e, 'queued');
+      e.set('nextAttemptAt', dueAt).remove('pendingMessage');
+      await update(id, e, 'scheduled');
+    },
+
+    async cancel(id, reason) {
+      const e = new ExpressionBuilder();
+      moveTo(e, 'cancelled');
+      e.set('finishedAt', isoNow()).set('lastError', reason).set('expiresAt', expiresAfter(retention.completedDays));
+      e.remove('pendingMessage', 'nextAttemptAt');
+      await update(id, e, 'scheduled, queued or retrying');
+    },
+
+    async skip(target, reason) {
+      const e = new ExpressionBuilder();
+      e.set('finishedAt', isoNow()).set('lastError', reason).set('expiresAt', expiresAfter(retention.completedDays));
+      await settleUnrun(e, target, 'cancelled');
     },
 
     async requeueFailed(id, { fromGen, toGen, maxAttempts }) {

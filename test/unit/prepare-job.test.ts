@@ -26,14 +26,14 @@ const payload = { email: 'a@example.com', plan: 'pro' };
 
 describe('prepareJob', () => {
   it('builds the record and the message for the job class queue', () => {
-    const prepared = prepareJob(registry, 'user.signup', payload, {}, config, NOW);
+    const prepared = prepareJob(registry, 'user.signup', payload, {}, config, { nowMs: NOW });
     expect(prepared.queueUrl).toBe('http://q/notifications');
     expect(prepared.record).toMatchObject({ name: 'user.signup', class: 'notifications', maxAttempts: 5 });
     expect(decodeEnvelope(prepared.body)).toMatchObject({ job: 'user.signup', gen: 1, payload });
   });
 
   it('names each invalid field and what is wrong with it', () => {
-    const attempt = () => prepareJob(registry, 'user.signup', { email: 'nope', plan: 'gold' }, {}, config, NOW);
+    const attempt = () => prepareJob(registry, 'user.signup', { email: 'nope', plan: 'gold' }, {}, config, { nowMs: NOW });
     expect(attempt).toThrow(PayloadValidationError);
     try {
       attempt();
@@ -43,22 +43,44 @@ describe('prepareJob', () => {
     }
   });
 
-  it('rejects unknown jobs, delays past the SQS maximum and bad overrides', () => {
-    expect(() => prepareJob(registry, 'nope', {}, {}, config, NOW)).toThrow(UnknownJobError);
-    expect(() => prepareJob(registry, 'user.signup', payload, { delay: 901 }, config, NOW)).toThrow(
-      /delay must be .* 0 to 900 .*got 901/,
+  it('leaves delays up to 15 minutes to SQS and schedules longer ones in the table', () => {
+    const short = prepareJob(registry, 'user.signup', payload, { delay: 900 }, config, { nowMs: NOW });
+    expect(short.delay).toBe(900);
+    expect(short.record.scheduled).toBeUndefined();
+    const long = prepareJob(registry, 'user.signup', payload, { delay: 901 }, config, { nowMs: NOW });
+    expect(long.record.scheduled).toEqual({ dueAt: NOW + 901_000, message: long.body });
+    const runAt = new Date(NOW + 3 * 86_400_000);
+    expect(prepareJob(registry, 'user.signup', payload, { runAt }, config, { nowMs: NOW }).record.scheduled?.dueAt).toBe(
+      runAt.getTime(),
     );
-    expect(() => prepareJob(registry, 'user.signup', payload, { delay: 1.5 }, config, NOW)).toThrow(InvalidOptionError);
-    expect(() => prepareJob(registry, 'user.signup', payload, { attempts: 0 }, config, NOW)).toThrow(/attempts/);
-    expect(() => prepareJob(registry, 'user.signup', payload, { class: 'default' }, config, NOW)).toThrow(
+    // A past runAt means now; the queue maximum is a setting (tests shrink it).
+    expect(prepareJob(registry, 'user.signup', payload, { runAt: new Date(NOW - 5000) }, config, { nowMs: NOW }).delay).toBe(0);
+    const shrunk = prepareJob(registry, 'user.signup', payload, { delay: 3 }, config, { nowMs: NOW, maxQueueDelaySeconds: 2 });
+    expect(shrunk.record.scheduled?.dueAt).toBe(NOW + 3000);
+  });
+
+  it('rejects unknown jobs, impossible delays and bad overrides', () => {
+    expect(() => prepareJob(registry, 'nope', {}, {}, config, { nowMs: NOW })).toThrow(UnknownJobError);
+    expect(() => prepareJob(registry, 'user.signup', payload, { delay: -1 }, config, { nowMs: NOW })).toThrow(
+      /delay must be a whole number of seconds from 0 to 31536000 \(365 days\); got -1/,
+    );
+    expect(() => prepareJob(registry, 'user.signup', payload, { delay: 1, runAt: new Date() }, config, { nowMs: NOW })).toThrow(
+      'give delay or runAt, not both',
+    );
+    expect(() => prepareJob(registry, 'user.signup', payload, { runAt: new Date('nope') }, config, { nowMs: NOW })).toThrow(
+      'runAt must be a valid Date',
+    );
+    expect(() => prepareJob(registry, 'user.signup', payload, { delay: 1.5 }, config, { nowMs: NOW })).toThrow(InvalidOptionError);
+    expect(() => prepareJob(registry, 'user.signup', payload, { attempts: 0 }, config, { nowMs: NOW })).toThrow(/attempts/);
+    expect(() => prepareJob(registry, 'user.signup', payload, { class: 'default' }, config, { nowMs: NOW })).toThrow(
       /no queue configured for priority class "default"/,
     );
   });
 
   it('derives the same id from the same idempotency key', () => {
-    const a = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k1' }, config, NOW);
-    const b = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k1' }, config, NOW + 5000);
-    const c = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k2' }, config, NOW);
+    const a = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k1' }, config, { nowMs: NOW });
+    const b = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k1' }, config, { nowMs: NOW + 5000 });
+    const c = prepareJob(registry, 'user.signup', payload, { idempotencyKey: 'k2' }, config, { nowMs: NOW });
     expect(a.record.id).toBe(b.record.id);
     expect(c.record.id).not.toBe(a.record.id);
   });
@@ -70,7 +92,7 @@ describe('prepareJob', () => {
       payload,
       { class: 'reports', attempts: 7, backoff: [5], delay: 60 },
       config,
-      NOW,
+      { nowMs: NOW },
     );
     expect(prepared.queueUrl).toBe('http://q/reports');
     expect(prepared.envelope).toMatchObject({ maxAttempts: 7, backoff: [5] });
@@ -85,7 +107,7 @@ describe('prepareJob', () => {
       handle: async () => undefined,
     });
     const big = createJobRegistry([huge]);
-    expect(() => prepareJob(big, 'blob.store', { data: 'x'.repeat(1_100_000) }, {}, config, NOW)).toThrow(/bytes as a message/);
+    expect(() => prepareJob(big, 'blob.store', { data: 'x'.repeat(1_100_000) }, {}, config, { nowMs: NOW })).toThrow(/bytes as a message/);
   });
 });
 

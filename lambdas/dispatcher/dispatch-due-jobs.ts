@@ -1,0 +1,100 @@
+/**
+ * Sends `scheduled` jobs that fall due within the look-ahead window to their class queues,
+ * with `DelaySeconds` covering the rest of the wait, so a job runs on time to the second even
+ * though the dispatcher itself runs only every minute. The message goes out before the record
+ * says `queued`: a crash in between sends it twice next time, and the consumer runs it once.
+ *
+ * @example
+ * const { dispatched } = await dispatchDueJobs({ clients, config });
+ */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
+import type { AwsClients } from '../../shared/aws-clients';
+import { mapWithConcurrency } from '../../shared/concurrency';
+import { errorMessage } from '../../shared/errors';
+import { jobTable } from '../../shared/job-table';
+import type { PipelineConfig } from '../../shared/pipeline-config';
+import { pipelineSettings } from '../../shared/pipeline-settings';
+import { batchGetJobs } from '../../shared/status-store/batch-get';
+import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store';
+
+export interface DispatchOptions {
+  readonly clients: AwsClients;
+  readonly config: PipelineConfig;
+  readonly store?: StatusStore;
+  readonly now?: () => number;
+  /** Jobs due within this many seconds are sent now, with the remaining wait as delay. @defaultValue 900 */
+  readonly lookAheadSeconds?: number;
+  /** Most jobs one run sends; the rest wait for the next run. @defaultValue 2000 */
+  readonly limit?: number;
+  readonly onError?: (jobId: string, error: unknown) => void;
+}
+
+export interface DispatchResult {
+  readonly dispatched: number;
+  /** Cancelled, or dispatched by another run, between the query and the update. */
+  readonly skipped: number;
+  readonly failed: number;
+}
+
+export async function dispatchDueJobs(options: DispatchOptions): Promise<DispatchResult> {
+  const { clients, config } = options;
+  const now = options.now ?? Date.now;
+  const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, now });
+  const lookAheadMs = (options.lookAheadSeconds ?? pipelineSettings.maxQueueDelaySeconds) * 1000;
+  const ids = await dueJobIds(options, new Date(now() + lookAheadMs).toISOString(), options.limit ?? 2000);
+  const jobs = await batchGetJobs(clients.dynamodb, config.tableName, ids);
+
+  let dispatched = 0;
+  let skipped = 0;
+  let failed = 0;
+  await mapWithConcurrency(jobs, 16, async (job) => {
+    const location = config.queues[job.class];
+    if (job.status !== 'scheduled' || !job.pendingMessage || job.dueAt === undefined || !location) {
+      skipped++;
+      return;
+    }
+    try {
+      const delaySeconds = Math.min(900, Math.max(0, Math.ceil((job.dueAt - now()) / 1000)));
+      await clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: location.queueUrl, MessageBody: job.pendingMessage, DelaySeconds: delaySeconds }),
+      );
+    } catch (error) {
+      failed++;
+      options.onError?.(job.id, error);
+      return;
+    }
+    try {
+      await store.markDispatched(job.id, job.dueAt);
+      dispatched++;
+    } catch (error) {
+      // Cancelled meanwhile: the consumer drops the message it finds cancelled.
+      skipped++;
+      options.onError?.(job.id, new Error(`sent but not marked queued: ${errorMessage(error)}`));
+    }
+  });
+  return { dispatched, skipped, failed };
+}
+
+/** Keys of `scheduled` jobs due by `dueBy`, earliest first (the index sorts them by due time). */
+async function dueJobIds(options: DispatchOptions, dueBy: string, limit: number): Promise<string[]> {
+  const index = jobTable.indexes.byStatus;
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page: QueryCommandOutput = await options.clients.dynamodb.send(
+      new QueryCommand({
+        TableName: options.config.tableName,
+        IndexName: index.name,
+        KeyConditionExpression: '#pk = :scheduled AND #sk <= :dueBy',
+        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
+        ExpressionAttributeValues: { ':scheduled': 'scheduled', ':dueBy': dueBy },
+        Limit: Math.min(1000, limit - ids.length),
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    ids.push(...(page.Items ?? []).map((item) => String(item[jobTable.partitionKey])));
+    start = page.LastEvaluatedKey;
+  } while (start && ids.length < limit);
+  return ids;
+}

@@ -8,14 +8,13 @@
  * const { dispatched } = await dispatchDueJobs({ clients, config });
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
 import type { AwsClients } from '../../shared/aws-clients';
 import { mapWithConcurrency } from '../../shared/concurrency';
 import { errorMessage } from '../../shared/errors';
-import { jobTable } from '../../shared/job-table';
 import type { PipelineConfig } from '../../shared/pipeline-config';
 import { pipelineSettings } from '../../shared/pipeline-settings';
 import { batchGetJobs } from '../../shared/status-store/batch-get';
+import { statusIndexIds } from '../../shared/status-store/status-index';
 import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store';
 
 export interface DispatchOptions {
@@ -42,7 +41,13 @@ export async function dispatchDueJobs(options: DispatchOptions): Promise<Dispatc
   const now = options.now ?? Date.now;
   const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, now });
   const lookAheadMs = (options.lookAheadSeconds ?? pipelineSettings.maxQueueDelaySeconds) * 1000;
-  const ids = await dueJobIds(options, new Date(now() + lookAheadMs).toISOString(), options.limit ?? 2000);
+  // The index sorts scheduled jobs by due time: the earliest first.
+  const ids = await statusIndexIds(clients.dynamodb, config.tableName, {
+    status: 'scheduled',
+    until: new Date(now() + lookAheadMs).toISOString(),
+    order: 'oldest',
+    limit: options.limit ?? 2000,
+  });
   const jobs = await batchGetJobs(clients.dynamodb, config.tableName, ids);
 
   let dispatched = 0;
@@ -74,27 +79,4 @@ export async function dispatchDueJobs(options: DispatchOptions): Promise<Dispatc
     }
   });
   return { dispatched, skipped, failed };
-}
-
-/** Keys of `scheduled` jobs due by `dueBy`, earliest first (the index sorts them by due time). */
-async function dueJobIds(options: DispatchOptions, dueBy: string, limit: number): Promise<string[]> {
-  const index = jobTable.indexes.byStatus;
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await options.clients.dynamodb.send(
-      new QueryCommand({
-        TableName: options.config.tableName,
-        IndexName: index.name,
-        KeyConditionExpression: '#pk = :scheduled AND #sk <= :dueBy',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-        ExpressionAttributeValues: { ':scheduled': 'scheduled', ':dueBy': dueBy },
-        Limit: Math.min(1000, limit - ids.length),
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    ids.push(...(page.Items ?? []).map((item) => String(item[jobTable.partitionKey])));
-    start = page.LastEvaluatedKey;
-  } while (start && ids.length < limit);
-  return ids;
 }

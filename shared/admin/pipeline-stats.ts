@@ -5,10 +5,9 @@
  * durations, the most recent completed jobs of the last hour (up to 1,000 items read).
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { QueryCommand, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { jobTable } from '../job-table';
 import { jobStatuses, type JobStatus } from '../lifecycle';
 import { batchGetJobs } from '../status-store/batch-get';
+import { countStatus, statusIndexIds } from '../status-store/status-index';
 import type { AdminContext } from './admin-context';
 
 export interface ClassStats {
@@ -43,18 +42,20 @@ export interface PipelineStats {
 }
 
 const MINUTE = 60_000;
-const LIVE: readonly JobStatus[] = ['queued', 'running', 'retrying'];
+const LIVE: readonly JobStatus[] = ['scheduled', 'queued', 'running', 'retrying'];
 
 export async function pipelineStats(ctx: AdminContext): Promise<PipelineStats> {
   const now = ctx.now();
   const since = (ms: number) => new Date(now - ms).toISOString();
+  const count = (status: JobStatus, from?: string) =>
+    countStatus(ctx.clients.dynamodb, ctx.config.tableName, { status, ...(from ? { since: from } : {}) });
   const [classes, counts, lastMinute, last5Minutes, lastHour, failedLastHour, durations] = await Promise.all([
     Promise.all(ctx.classNames.map((name) => classStats(ctx, name, now))),
-    Promise.all(jobStatuses.map((s) => countStatus(ctx, s, LIVE.includes(s) ? undefined : since(24 * 60 * MINUTE)))),
-    countStatus(ctx, 'completed', since(MINUTE)),
-    countStatus(ctx, 'completed', since(5 * MINUTE)),
-    countStatus(ctx, 'completed', since(60 * MINUTE)),
-    countStatus(ctx, 'failed', since(60 * MINUTE)),
+    Promise.all(jobStatuses.map((s) => count(s, LIVE.includes(s) ? undefined : since(24 * 60 * MINUTE)))),
+    count('completed', since(MINUTE)),
+    count('completed', since(5 * MINUTE)),
+    count('completed', since(60 * MINUTE)),
+    count('failed', since(60 * MINUTE)),
     recentDurations(ctx, since(60 * MINUTE)),
   ]);
   const finished = lastHour + failedLastHour;
@@ -90,43 +91,11 @@ async function classStats(ctx: AdminContext, className: string, now: number): Pr
   };
 }
 
-async function countStatus(ctx: AdminContext, status: JobStatus, sinceIso?: string): Promise<number> {
-  const index = jobTable.indexes.byStatus;
-  let count = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page: QueryCommandOutput = await ctx.clients.dynamodb.send(
-      new QueryCommand({
-        TableName: ctx.config.tableName,
-        IndexName: index.name,
-        Select: 'COUNT',
-        KeyConditionExpression: sinceIso ? '#pk = :pk AND #sk >= :since' : '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': index.partitionKey, ...(sinceIso ? { '#sk': index.sortKey } : {}) },
-        ExpressionAttributeValues: { ':pk': status, ...(sinceIso ? { ':since': sinceIso } : {}) },
-        ...(start ? { ExclusiveStartKey: start } : {}),
-      }),
-    );
-    count += page.Count ?? 0;
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return count;
-}
-
 /** `statusAt` of the class's oldest queued job among the 100 oldest queued jobs overall. */
 async function oldestQueued(ctx: AdminContext, className: string): Promise<string | undefined> {
-  const index = jobTable.indexes.byStatus;
-  const page = await ctx.clients.dynamodb.send(
-    new QueryCommand({
-      TableName: ctx.config.tableName,
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': index.partitionKey },
-      ExpressionAttributeValues: { ':pk': 'queued' },
-      ScanIndexForward: true,
-      Limit: 100,
-    }),
-  );
-  const jobs = await batchGetJobs(ctx.clients.dynamodb, ctx.config.tableName, (page.Items ?? []).map((i) => String(i.id)));
+  const { dynamodb } = ctx.clients;
+  const ids = await statusIndexIds(dynamodb, ctx.config.tableName, { status: 'queued', order: 'oldest', limit: 100 });
+  const jobs = await batchGetJobs(dynamodb, ctx.config.tableName, ids);
   return jobs
     .filter((job) => job.class === className && job.status === 'queued')
     .map((job) => job.statusAt)
@@ -134,19 +103,9 @@ async function oldestQueued(ctx: AdminContext, className: string): Promise<strin
 }
 
 async function recentDurations(ctx: AdminContext, sinceIso: string): Promise<DurationStats[]> {
-  const index = jobTable.indexes.byStatus;
-  const page = await ctx.clients.dynamodb.send(
-    new QueryCommand({
-      TableName: ctx.config.tableName,
-      IndexName: index.name,
-      KeyConditionExpression: '#pk = :pk AND #sk >= :since',
-      ExpressionAttributeNames: { '#pk': index.partitionKey, '#sk': index.sortKey },
-      ExpressionAttributeValues: { ':pk': 'completed', ':since': sinceIso },
-      ScanIndexForward: false,
-      Limit: 1000,
-    }),
-  );
-  const jobs = await batchGetJobs(ctx.clients.dynamodb, ctx.config.tableName, (page.Items ?? []).map((i) => String(i.id)));
+  const { dynamodb } = ctx.clients;
+  const ids = await statusIndexIds(dynamodb, ctx.config.tableName, { status: 'completed', since: sinceIso, order: 'newest', limit: 1000 });
+  const jobs = await batchGetJobs(dynamodb, ctx.config.tableName, ids);
   const byName = new Map<string, number[]>();
   for (const job of jobs) {
     if (!job.startedAt || !job.finishedAt) continue;

@@ -1,0 +1,123 @@
+/**
+ * Runs the benchmarks (all, or the ones named) with a profile's sizes and writes the report:
+ * `<outDir>/benchmarks.md` and `<outDir>/benchmarks.json`.
+ *
+ * @example
+ * const { files } = await runBench({ profile: profiles.quick, outDir: 'docs' });
+ */
+import { measureBillableUnits, type BillableUnitsOptions, type BillableUnitsResult } from './billable-units';
+import { measureColdStart, type ColdStartOptions, type ColdStartResult } from './cold-start';
+import { measureConsumerOverhead, type ConsumerOverheadOptions, type ConsumerOverheadResult } from './consumer-overhead';
+import { measureEndToEnd, type EndToEndOptions, type EndToEndResult } from './end-to-end';
+import { measureEnqueueOverhead, type EnqueueOverheadOptions, type EnqueueOverheadResult } from './enqueue-overhead';
+import { machineInfo, type MachineInfo } from './machine';
+import { listPrices, type PriceTable } from './prices';
+import { writeReport } from './report';
+
+type Sizes<T> = Omit<T, 'log'>;
+
+export interface BenchProfile {
+  readonly name: string;
+  readonly billable: Sizes<BillableUnitsOptions>;
+  readonly enqueue: Sizes<EnqueueOverheadOptions>;
+  readonly consumer: Sizes<ConsumerOverheadOptions>;
+  readonly endToEnd: Sizes<EndToEndOptions>;
+  readonly coldStart: Sizes<ColdStartOptions>;
+}
+
+export const profiles = {
+  /** What docs/benchmarks.md is generated with: a warm-up and 5 measured runs of everything. */
+  full: {
+    name: 'full',
+    billable: { jobs: 10, runs: 5, warmups: 1 },
+    enqueue: { jobs: 1000, singleJobs: 300, runs: 5, warmups: 1 },
+    consumer: { batches: 3, runs: 5, warmups: 1 },
+    endToEnd: { burstJobs: 60, pacedJobs: 25, pacedRate: 5, runs: 5, warmups: 1 },
+    coldStart: { runs: 7, warmups: 1 },
+  },
+  /** A faster look while working: smaller N, 3 runs. */
+  quick: {
+    name: 'quick',
+    billable: { jobs: 10, runs: 3, warmups: 1 },
+    enqueue: { jobs: 300, singleJobs: 100, runs: 3, warmups: 1 },
+    consumer: { batches: 2, runs: 3, warmups: 1 },
+    endToEnd: { burstJobs: 30, pacedJobs: 10, pacedRate: 5, runs: 3, warmups: 1 },
+    coldStart: { runs: 3, warmups: 1 },
+  },
+  /** The smoke test: every measurement once at tiny N, so the bench cannot rot. */
+  tiny: {
+    name: 'tiny',
+    billable: { jobs: 5, runs: 1, warmups: 0, only: ['noop-single', 'payload4k-many', 'retry-twice'] },
+    enqueue: { jobs: 50, singleJobs: 20, runs: 1, warmups: 0 },
+    consumer: { batches: 1, runs: 1, warmups: 0 },
+    endToEnd: { burstJobs: 10, pacedJobs: 5, pacedRate: 10, runs: 1, warmups: 0 },
+    coldStart: { runs: 1, warmups: 0 },
+  },
+} as const satisfies Record<string, BenchProfile>;
+
+export const measurementNames = ['billable', 'enqueue', 'consumer', 'endToEnd', 'coldStart'] as const;
+export type MeasurementName = (typeof measurementNames)[number];
+
+export interface BenchResults {
+  readonly schema: 1;
+  readonly profile: string;
+  readonly startedAt: string;
+  readonly elapsedMs: number;
+  readonly machine: MachineInfo;
+  readonly prices: PriceTable;
+  readonly billableUnits?: BillableUnitsResult;
+  readonly enqueueOverhead?: EnqueueOverheadResult;
+  readonly consumerOverhead?: ConsumerOverheadResult;
+  readonly endToEnd?: EndToEndResult;
+  readonly coldStart?: ColdStartResult;
+  /** Seconds each measurement took. */
+  readonly durations: Readonly<Partial<Record<MeasurementName, number>>>;
+}
+
+export interface RunBenchOptions {
+  readonly profile: BenchProfile;
+  /** Where benchmarks.md and benchmarks.json go. */
+  readonly outDir: string;
+  readonly only?: readonly MeasurementName[];
+  readonly log?: (line: string) => void;
+}
+
+export async function runBench(options: RunBenchOptions): Promise<{ results: BenchResults; files: string[] }> {
+  const { profile } = options;
+  const log = options.log ?? (() => undefined);
+  const wanted = (name: MeasurementName) => !options.only || options.only.includes(name);
+  const machine = machineInfo();
+  const started = performance.now();
+  const durations: Partial<Record<MeasurementName, number>> = {};
+  async function timed<T>(name: MeasurementName, title: string, measure: () => Promise<T>): Promise<T | undefined> {
+    if (!wanted(name)) return undefined;
+    log(`${title}…`);
+    const t0 = performance.now();
+    const result = await measure();
+    durations[name] = Math.round((performance.now() - t0) / 100) / 10;
+    return result;
+  }
+
+  const billableUnits = await timed('billable', 'billable units per job', () => measureBillableUnits({ ...profile.billable, log }));
+  const enqueueOverhead = await timed('enqueue', 'enqueue overhead', () => measureEnqueueOverhead({ ...profile.enqueue, log }));
+  const consumerOverhead = await timed('consumer', 'consumer overhead', () => measureConsumerOverhead({ ...profile.consumer, log }));
+  const endToEnd = await timed('endToEnd', 'end to end', () => measureEndToEnd({ ...profile.endToEnd, log }));
+  const coldStart = await timed('coldStart', 'cold start', () => measureColdStart({ ...profile.coldStart, log }));
+
+  const results: BenchResults = {
+    schema: 1,
+    profile: profile.name,
+    startedAt: machine.date,
+    elapsedMs: Math.round(performance.now() - started),
+    machine,
+    prices: listPrices,
+    ...(billableUnits ? { billableUnits } : {}),
+    ...(enqueueOverhead ? { enqueueOverhead } : {}),
+    ...(consumerOverhead ? { consumerOverhead } : {}),
+    ...(endToEnd ? { endToEnd } : {}),
+    ...(coldStart ? { coldStart } : {}),
+    durations,
+  };
+  const files = await writeReport(results, options.outDir);
+  return { results, files };
+}

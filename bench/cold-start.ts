@@ -1,0 +1,213 @@
+/**
+ * Measurement 5: the consumer bundle as CDK's NodejsFunction builds `lambdas/consumer.ts`
+ * (esbuild: bundle, minify, ESM, platform node, target node24, the AWS SDK bundled, the
+ * createRequire banner, an external source map), its size, what is in it, and its module init
+ * time: `import()` of the built file in a fresh Node process with the consumer's environment.
+ *
+ * Variants of the same bundle: with `--enable-source-maps` (the stack sets it in NODE_OPTIONS),
+ * and — to price one finding — a build with `@aws-sdk/client-s3` stubbed out (only the report
+ * job uses it, yet every class's function loads it).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { summarize, type Summary } from './stats';
+
+export interface ColdStartOptions {
+  readonly runs: number;
+  readonly warmups: number;
+  readonly log?: (line: string) => void;
+}
+
+export interface BundleStats {
+  readonly bytes: number;
+  readonly gzipBytes: number;
+  readonly sourceMapBytes: number;
+  /** Bytes of the output by package (`(app)` = this repository's code), largest first. */
+  readonly packages: readonly { readonly name: string; readonly bytes: number }[];
+}
+
+export interface InitVariant {
+  readonly id: string;
+  readonly title: string;
+  readonly bundleBytes: number;
+  /** `import()` of the bundle, ms. */
+  readonly importMs: Summary;
+  /** Process start → bundle imported (Node's own startup included), ms. */
+  readonly readyMs: Summary;
+}
+
+export interface ColdStartResult {
+  readonly entry: string;
+  readonly esbuildOptions: Readonly<Record<string, unknown>>;
+  readonly bundle: BundleStats;
+  readonly variants: readonly InitVariant[];
+  readonly runs: number;
+  readonly warmups: number;
+}
+
+export const CONSUMER_ENTRY = join(import.meta.dirname, '..', 'lambdas', 'consumer.ts');
+
+/** The consumer's environment, as the brief and the stack define it. */
+export const CONSUMER_ENV: Readonly<Record<string, string>> = {
+  SQS_JOBS_CLASS: 'default',
+  SQS_JOBS_TABLE_NAME: 'x',
+  SQS_JOBS_QUEUES: JSON.stringify({ default: { queueUrl: 'http://127.0.0.1:1/q', dlqUrl: 'http://127.0.0.1:1/d' } }),
+  AWS_REGION: 'us-east-1',
+};
+
+/** What cdk/class-consumer.ts passes to NodejsFunction's bundling. */
+const BANNER = "import{createRequire}from'node:module';const require=createRequire(import.meta.url);";
+export const esbuildOptions = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node24',
+  minify: true,
+  sourcemap: 'external',
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  external: [] as string[],
+  banner: { js: BANNER },
+} as const;
+
+/** Replaces @aws-sdk/client-s3 with a stub exporting the two names the report job imports. */
+const stubS3: Plugin = {
+  name: 'stub-client-s3',
+  setup(b) {
+    b.onResolve({ filter: /^@aws-sdk\/client-s3$/ }, () => ({ path: 'client-s3-stub', namespace: 'stub' }));
+    b.onLoad({ filter: /^client-s3-stub$/, namespace: 'stub' }, () => ({
+      contents: 'export class S3Client { send() { throw new Error("stub"); } } export class PutObjectCommand {}',
+      loader: 'js',
+    }));
+  },
+};
+
+/** Empties zod's `locales` namespace (error messages in every language; the code uses none). */
+const stubZodLocales: Plugin = {
+  name: 'stub-zod-locales',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes('/node_modules/zod/') ? { path: 'zod-locales-stub', namespace: 'stub' } : undefined,
+    );
+    b.onLoad({ filter: /^zod-locales-stub$/, namespace: 'stub' }, () => ({ contents: 'export {}', loader: 'js' }));
+  },
+};
+
+async function bundle(outfile: string, plugins: Plugin[] = []): Promise<Metafile> {
+  const { metafile } = await build({
+    ...esbuildOptions,
+    mainFields: [...esbuildOptions.mainFields],
+    entryPoints: [CONSUMER_ENTRY],
+    outfile,
+    metafile: true,
+    logLevel: 'silent',
+    plugins,
+  });
+  return metafile;
+}
+
+/** Output bytes grouped by npm package; this repository's own files count as `(app)`. */
+export function packageSizes(metafile: Metafile): { name: string; bytes: number }[] {
+  const sizes = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      // zod's locales (error messages in ~50 languages) are big enough to show apart.
+      const name = /node_modules\/zod\/v4\/locales\//.test(path) ? 'zod (v4/locales)' : (match?.[1] ?? '(app)');
+      sizes.set(name, (sizes.get(name) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...sizes.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes);
+}
+
+const IMPORT_SCRIPT = `
+const started = performance.now();
+await import(process.env.BENCH_BUNDLE_URL);
+const done = performance.now();
+process.stdout.write(JSON.stringify({ importMs: done - started, readyMs: done }));
+`;
+
+function timeImport(bundlePath: string, nodeOptions: string): Promise<{ importMs: number; readyMs: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT], {
+      // A clean environment: only what the function would have (and PATH for the runtime).
+      env: { PATH: process.env.PATH ?? '', ...CONSUMER_ENV, NODE_OPTIONS: nodeOptions, BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`importing ${bundlePath} failed (${code}): ${err.trim()}`));
+      try {
+        resolve(JSON.parse(out) as { importMs: number; readyMs: number });
+      } catch {
+        reject(new Error(`unexpected output from the import probe: ${out} ${err}`));
+      }
+    });
+  });
+}
+
+export async function measureColdStart(options: ColdStartOptions): Promise<ColdStartResult> {
+  const dir = await mkdtemp(join(tmpdir(), 'sqs-jobs-bench-bundle-'));
+  try {
+    const main = join(dir, 'index.mjs');
+    const metafile = await bundle(main);
+    const code = await readFile(main);
+    const noS3 = join(dir, 'no-s3', 'index.mjs');
+    await bundle(noS3, [stubS3]);
+    const noLocales = join(dir, 'no-zod-locales', 'index.mjs');
+    await bundle(noLocales, [stubZodLocales]);
+
+    const variants = [
+      { id: 'bundle', title: 'the consumer bundle', path: main, nodeOptions: '' },
+      { id: 'bundle-source-maps', title: 'the same, with NODE_OPTIONS=--enable-source-maps (as deployed)', path: main, nodeOptions: '--enable-source-maps' },
+      { id: 'bundle-without-s3', title: 'the same bundle with @aws-sdk/client-s3 stubbed out', path: noS3, nodeOptions: '' },
+      { id: 'bundle-without-zod-locales', title: "the same bundle with zod's locales namespace emptied", path: noLocales, nodeOptions: '' },
+    ];
+    const samples = new Map(variants.map((v) => [v.id, { importMs: [] as number[], readyMs: [] as number[] }]));
+    for (let run = 0; run < options.warmups + options.runs; run++) {
+      for (const variant of variants) {
+        const timing = await timeImport(variant.path, variant.nodeOptions);
+        if (run < options.warmups) continue;
+        samples.get(variant.id)?.importMs.push(timing.importMs);
+        samples.get(variant.id)?.readyMs.push(timing.readyMs);
+      }
+    }
+    const result: ColdStartResult = {
+      entry: 'lambdas/consumer.ts',
+      esbuildOptions: { ...esbuildOptions, banner: BANNER },
+      bundle: {
+        bytes: code.length,
+        gzipBytes: gzipSync(code).length,
+        sourceMapBytes: (await stat(`${main}.map`)).size,
+        packages: packageSizes(metafile),
+      },
+      variants: await Promise.all(
+        variants.map(async (variant) => ({
+          id: variant.id,
+          title: variant.title,
+          bundleBytes: (await stat(variant.path)).size,
+          importMs: summarize(samples.get(variant.id)?.importMs ?? []),
+          readyMs: summarize(samples.get(variant.id)?.readyMs ?? []),
+        })),
+      ),
+      runs: options.runs,
+      warmups: options.warmups,
+    };
+    options.log?.(
+      `  bundle ${(result.bundle.bytes / 1024).toFixed(0)} KiB (${(result.bundle.gzipBytes / 1024).toFixed(0)} KiB gzip); ` +
+        `import ${result.variants[0]?.importMs.median.toFixed(0)} ms`,
+    );
+    return result;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

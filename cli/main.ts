@@ -9,6 +9,7 @@ import { commandContext } from './command-context';
 import { registerJobCommands } from './commands/job-commands';
 import { registerObserveCommands } from './commands/observe-commands';
 import { registerRepairCommands } from './commands/repair-commands';
+import { registerScheduleCommands } from './commands/schedule-commands';
 
 const program = new Command('sqs-jobs')
   .description('Operate an sqs-jobs pipeline: jobs, failures, retries, DLQ redrive, stats, health.')
@@ -22,6 +23,7 @@ const cli = commandContext();
 registerJobCommands(program, cli);
 registerRepairCommands(program, cli);
 registerObserveCommands(program, cli);
+registerScheduleCommands(program, cli);
 program.addCommand(devCommand('dev'));
 
 /** One line naming the problem: ours as they are, AWS's with the service's error name. */

@@ -35,6 +35,8 @@ import {
 import { startEventSourcePoller, type EventSourcePoller } from './event-source-poller';
 import { createLocalLogger } from './local-logger';
 import { provisionPipeline, queueArn } from './provision';
+import { startLocalScheduler, type LocalScheduler } from './scheduler';
+import type { Schedule } from '../shared/schedules/schedule-catalog';
 
 /** `SQS_JOBS_TARGET=aws`: run against real AWS (the SDK's default endpoints and credentials). */
 export const ENV_TARGET = 'SQS_JOBS_TARGET';
@@ -62,6 +64,11 @@ export interface LocalRuntimeOptions<R extends JobRegistry> {
   readonly maxQueueDelaySeconds?: number;
   /** How often the delay dispatcher runs (on AWS: every minute). @defaultValue 1000 */
   readonly dispatchIntervalMs?: number;
+  /**
+   * Schedules to fire, as schedule group `prefix` (`shared/jobs/schedules.ts` holds the app's).
+   * @defaultValue none
+   */
+  readonly schedules?: readonly Schedule[];
 }
 
 export interface LocalRuntime<R extends JobRegistry> {
@@ -74,6 +81,8 @@ export interface LocalRuntime<R extends JobRegistry> {
   readonly store: StatusStore;
   /** Environment variables that point the SDK and CLI at this runtime. */
   readonly environment: Record<string, string>;
+  /** Fires `options.schedules`; undefined without them. */
+  readonly scheduler: LocalScheduler | undefined;
   stop(): Promise<void>;
 }
 
@@ -103,7 +112,9 @@ export async function startLocalRuntime<R extends JobRegistry>(
 
   const pollers: EventSourcePoller[] = [];
   let dispatcher: { stop(): Promise<void> } | undefined;
+  let scheduler: LocalScheduler | undefined;
   async function stop(): Promise<void> {
+    await scheduler?.stop();
     await dispatcher?.stop();
     await Promise.allSettled(pollers.map((poller) => poller.stop()));
     raw?.destroy();
@@ -156,12 +167,29 @@ export async function startLocalRuntime<R extends JobRegistry>(
       );
     }
 
+    if (options.schedules?.length) {
+      scheduler = startLocalScheduler({
+        schedules: options.schedules,
+        sqs,
+        config,
+        group: prefix,
+        onFire: (fire) => logger.info('schedule fired', { ...fire, scheduledTime: fire.scheduledTime.toISOString() }),
+        onError: (error, tick) =>
+          logger.error('schedule tick not sent', {
+            schedule: tick.schedule,
+            scheduledTime: tick.scheduledTime.toISOString(),
+            error: error instanceof Error ? error.message : String(error),
+          }),
+      });
+    }
+
     return {
       config,
       clients,
       endpoints,
       embedded,
       store,
+      scheduler,
       jobs: createJobClient({ registry: options.registry, config, clients, store, classes, maxQueueDelaySeconds }),
       environment: {
         ...(emulators ? endpointEnvironment(emulators.endpoint) : {}),

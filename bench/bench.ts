@@ -33,7 +33,7 @@ export const profiles = {
     enqueue: { jobs: 1000, singleJobs: 300, runs: 5, warmups: 1 },
     consumer: { batches: 3, runs: 5, warmups: 1 },
     endToEnd: { burstJobs: 60, pacedJobs: 25, pacedRate: 5, runs: 5, warmups: 1 },
-    coldStart: { runs: 7, warmups: 1 },
+    coldStart: { runs: 15, warmups: 2 },
   },
   /** A faster look while working: smaller N, 3 runs. */
   quick: {
@@ -42,7 +42,7 @@ export const profiles = {
     enqueue: { jobs: 300, singleJobs: 100, runs: 3, warmups: 1 },
     consumer: { batches: 2, runs: 3, warmups: 1 },
     endToEnd: { burstJobs: 30, pacedJobs: 10, pacedRate: 5, runs: 3, warmups: 1 },
-    coldStart: { runs: 3, warmups: 1 },
+    coldStart: { runs: 5, warmups: 1 },
   },
   /** The smoke test: every measurement once at tiny N, so the bench cannot rot. */
   tiny: {

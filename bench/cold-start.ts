@@ -39,6 +39,8 @@ export interface InitVariant {
   readonly importMs: Summary;
   /** Process start → bundle imported (Node's own startup included), ms. */
   readonly readyMs: Summary;
+  /** Per round, this variant's import time minus the plain bundle's (paired: the same moment on the machine). */
+  readonly importDeltaMs: Summary;
 }
 
 export interface ColdStartResult {
@@ -172,13 +174,18 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       { id: 'bundle-without-s3', title: 'the same bundle with @aws-sdk/client-s3 stubbed out', path: noS3, nodeOptions: '' },
       { id: 'bundle-without-zod-locales', title: "the same bundle with zod's locales namespace emptied", path: noLocales, nodeOptions: '' },
     ];
-    const samples = new Map(variants.map((v) => [v.id, { importMs: [] as number[], readyMs: [] as number[] }]));
+    const samples = new Map(variants.map((v) => [v.id, { importMs: [] as number[], readyMs: [] as number[], deltaMs: [] as number[] }]));
     for (let run = 0; run < options.warmups + options.runs; run++) {
-      for (const variant of variants) {
-        const timing = await timeImport(variant.path, variant.nodeOptions);
-        if (run < options.warmups) continue;
-        samples.get(variant.id)?.importMs.push(timing.importMs);
-        samples.get(variant.id)?.readyMs.push(timing.readyMs);
+      // Rotate the order so no variant always runs first (or right after the same neighbour).
+      const round = variants.map((_, i) => variants[(i + run) % variants.length] as (typeof variants)[number]);
+      const timings = new Map<string, { importMs: number; readyMs: number }>();
+      for (const variant of round) timings.set(variant.id, await timeImport(variant.path, variant.nodeOptions));
+      if (run < options.warmups) continue;
+      const base = timings.get('bundle')?.importMs ?? Number.NaN;
+      for (const [id, timing] of timings) {
+        samples.get(id)?.importMs.push(timing.importMs);
+        samples.get(id)?.readyMs.push(timing.readyMs);
+        samples.get(id)?.deltaMs.push(timing.importMs - base);
       }
     }
     const result: ColdStartResult = {
@@ -197,6 +204,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
           bundleBytes: (await stat(variant.path)).size,
           importMs: summarize(samples.get(variant.id)?.importMs ?? []),
           readyMs: summarize(samples.get(variant.id)?.readyMs ?? []),
+          importDeltaMs: summarize(samples.get(variant.id)?.deltaMs ?? []),
         })),
       ),
       runs: options.runs,

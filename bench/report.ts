@@ -48,6 +48,13 @@ function runsText(runs: number, warmups: number): string {
   return warmups > 0 ? `${measured} after ${warmups === 1 ? 'a warm-up' : `${warmups} warm-ups`}` : `${measured} (no warm-up)`;
 }
 
+/** "+3 ms" / "−12 ms" */
+function signedMs(value: number): string {
+  if (!Number.isFinite(value)) return '–';
+  const rounded = Math.round(value);
+  return rounded > 0 ? `+${rounded} ms` : rounded < 0 ? `−${-rounded} ms` : '±0 ms';
+}
+
 function pct(part: number, whole: number): string {
   return whole === 0 ? '–' : `${Math.round((part / whole) * 100)} %`;
 }
@@ -117,7 +124,7 @@ function renderBillable(r: BenchResults, push: Push): void {
       `ReturnConsumedCapacity on every write: ${b.scenarios.map((s) => `${s.crossCheck.agreed}/${s.crossCheck.compared}`).join(', ')} agreed.`,
     '- **Lambda:** every handler call of the event-source mimic is one invocation (the handler is wrapped). GB-seconds are an ' +
       '**estimate**: measured local handler time × the class memory. Locally that time is dominated by dynalite (see finding F7: ' +
-      "≈ 80 ms of CPU to parse each claim's condition), so it overstates what Lambda would bill; treat it as an upper bound." +
+      `${Number.isFinite(claimParseMs(r)) ? `≈ ${num(claimParseMs(r), 0)} ms` : 'tens of ms'} of CPU to parse each claim's condition), so it overstates what Lambda would bill; treat it as an upper bound.` +
       durationModel(r),
     '',
     table(
@@ -171,6 +178,10 @@ function renderBillable(r: BenchResults, push: Push): void {
       ]),
     ),
     '',
+    `Full batches are the best case. A job that travels alone (light traffic: the ${b.batchSize > 1 ? 'batch window closes with one message' : 'batch size is 1'}) ` +
+      'pays a whole ReceiveMessage, DeleteMessageBatch and invocation instead of a tenth of each: +1.8 SQS requests and +0.9 invocations per job, ' +
+      `${usd(1.8 * r.prices.sqsRequest.usd * 1e6 + 0.9 * r.prices.lambdaRequest.usd * 1e6)} more per million jobs — small next to the DynamoDB writes.`,
+    '',
     "Empty receives happen while the event-source pollers wait for work (here: while they wind down after the backlog). On AWS the " +
       "Lambda pollers long-poll each queue continuously whether or not there is work, and those receives are billed; that is a cost " +
       'per queue and hour, not per job, so it is left out of the per-job figures.',
@@ -194,6 +205,14 @@ function renderBillable(r: BenchResults, push: Push): void {
       '',
     );
   }
+}
+
+/** dynalite's extra time per claim: (store writes as built − the same with a flat claim condition) ÷ batch size. */
+function claimParseMs(r: BenchResults): number {
+  const c = r.consumerOverhead;
+  const store2 = c?.variants.find((v) => v.id === 'store-2')?.batchMs.median;
+  const flat2 = c?.variants.find((v) => v.id === 'flat-2')?.batchMs.median;
+  return c && store2 !== undefined && flat2 !== undefined ? (store2 - flat2) / c.batchSize : Number.NaN;
 }
 
 /** The Lambda duration a batch would cost without the emulator's claim-parse time (consumer ≈ its two writes, F7). */
@@ -371,15 +390,16 @@ function renderFindings(r: BenchResults, push: Push): void {
     const locales = cold.bundle.packages.find((p) => p.name === 'zod (v4/locales)');
     const s3 = cold.bundle.packages.find((p) => p.name === '@aws-sdk/client-s3');
     if (base) {
+      const delta = (v: typeof base | undefined) =>
+        v ? `${num(v.bundleBytes / 1024, 0)} KiB, import ${signedMs(v.importDeltaMs.median)} (paired median; ${num(v.importDeltaMs.min, 0)} to ${num(v.importDeltaMs.max, 0)} ms)` : '–';
       push(
         `**F6. Every consumer bundle carries code it never runs** (lambdas/consumer.ts imports the whole registry). Of the ${num(cold.bundle.bytes / 1024, 0)} KiB bundle, ` +
           `zod's locales (error messages in ~50 languages, never used) are ${num((locales?.bytes ?? 0) / 1024, 0)} KiB and @aws-sdk/client-s3 (only the report job uses it, ` +
-          `yet all five class functions load it) ${num((s3?.bytes ?? 0) / 1024, 0)} KiB. Measured module init, median of ${cold.runs}: ${num(base.importMs.median, 0)} ms; ` +
-          (noLocales ? `without zod's locales ${num(noLocales.importMs.median, 0)} ms (${num(noLocales.bundleBytes / 1024, 0)} KiB); ` : '') +
-          (noS3 ? `without the S3 client ${num(noS3.importMs.median, 0)} ms (${num(noS3.bundleBytes / 1024, 0)} KiB)` : '') +
-          '. Since August 2025 Lambda bills the INIT phase of ZIP functions on managed runtimes, so init time is now cost as well as latency, though ' +
-          'only once per execution environment. Options: a per-class registry (or lazy `import()` of the report job), and `zod/mini` or an esbuild ' +
-          `alias that drops \`locales\`. (\`--enable-source-maps\`, which the stack sets, costs nothing at init: ${maps ? `${num(maps.importMs.median, 0)} ms` : '–'}.)`,
+          `yet all five class functions load it) ${num((s3?.bytes ?? 0) / 1024, 0)} KiB. Module init (\`import()\`), median of ${cold.runs}: ${num(base.importMs.median, 0)} ms; ` +
+          `without zod's locales: ${delta(noLocales)}; without the S3 client: ${delta(noS3)}. ` +
+          'Since August 2025 Lambda bills the INIT phase of ZIP functions on managed runtimes, so init time is cost as well as latency, though ' +
+          'only once per execution environment. Options: a per-class registry (or a lazy `import()` of the report job), and `zod/mini` or an esbuild ' +
+          `alias that drops \`locales\`. (\`--enable-source-maps\`, which the stack sets: ${maps ? signedMs(maps.importDeltaMs.median) : '–'} at init.)`,
         '',
       );
     }
@@ -392,8 +412,8 @@ function renderFindings(r: BenchResults, push: Push): void {
     push(
       `**F7. Locally, everything waits for dynalite to parse the claim's condition** (shared/status-store/status-store.ts \`claim()\`, ` +
         'shared/status-store/update-expression.ts `condition()`). The claim condition nests parentheses four deep, and `condition()` wraps it in ' +
-        `one more pair; dynalite's PEG parser backtracks exponentially in that depth: about 80 ms of CPU per claim (the in-process emulator is ` +
-        `single-threaded, so claims queue up). Two store writes per record take ${num(store2?.batchMs.median ?? Number.NaN, 0)} ms per batch of 10 as built, ` +
+        `one more pair; dynalite's PEG parser backtracks exponentially in that depth: about ${num(claimParseMs(r), 0)} ms of CPU per claim here (the in-process emulator is ` +
+        `single-threaded, so the claims of a batch queue up). Two store writes per record take ${num(store2?.batchMs.median ?? Number.NaN, 0)} ms per batch of 10 as built, ` +
         `${num(flat2?.batchMs.median ?? Number.NaN, 0)} ms with the same logic written as a flat OR of ANDs (×${num(consumer.ratioClaimParse.median, 1)}). ` +
         `This caps the local pipeline (npm start, the integration tests, this bench) at ~${num(r.endToEnd?.jobsPerSecond.median ?? Number.NaN, 0)} jobs/s and ` +
         "inflates the measured Lambda durations; on AWS it costs nothing (DynamoDB's parser does not care). Fix: distribute the condition " +
@@ -507,8 +527,14 @@ function renderColdStart(r: BenchResults, push: Push): void {
     ),
     '',
     table(
-      ['variant', 'bundle', 'import() ms', 'process start → imported, ms'],
-      c.variants.map((v) => [v.title, `${num(v.bundleBytes / 1024, 0)} KiB`, spread(v.importMs, 0), spread(v.readyMs, 0)]),
+      ['variant', 'bundle', 'import() ms', 'vs the plain bundle, same round (median (min–max))', 'process start → imported, ms'],
+      c.variants.map((v) => [
+        v.title,
+        `${num(v.bundleBytes / 1024, 0)} KiB`,
+        spread(v.importMs, 0),
+        v.id === 'bundle' ? '' : spread(v.importDeltaMs, 0),
+        spread(v.readyMs, 0),
+      ]),
     ),
     '',
     'Largest packages in the bundle (bytes in the output):',

@@ -23,18 +23,13 @@ import { ConfigurationError, InvalidOptionError, SqsJobsError } from '../shared/
 import { queueLocationFor, type PipelineConfig } from '../shared/pipeline-config';
 import { pipelineSettings } from '../shared/pipeline-settings';
 import type { Schedule } from '../shared/schedules/schedule-catalog';
-import { nextFireTimes, parseScheduleExpression } from '../shared/schedules/schedule-expression';
+import { nextFireTimes } from '../shared/schedules/schedule-expression';
 import { fillTickTemplate, localScheduleArn, tickInputTemplate } from '../shared/schedules/tick-template';
 
 /** Longest single timer: Node's setTimeout overflows past 2^31 − 1 ms (~24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Ticks older than this when the scheduler gets to them are skipped. */
 export const CATCH_UP_MS = 5 * 60_000;
-/**
- * `nextFireTimes` drops a wall time that DST repeats only among the times of one call, so the
- * next time after a fire is looked up from this far back (more than any DST shift).
- */
-const DST_LOOKBACK_MS = 3 * 3_600_000;
 
 export interface LocalSchedulerOptions {
   /** The catalog (`defineSchedules`); disabled entries are only fired by `fireNow`. */
@@ -130,15 +125,7 @@ export function startLocalScheduler(options: LocalSchedulerOptions): LocalSchedu
   /** The first fire time strictly after `after`. */
   function nextAfter(schedule: Schedule, after: Date): Date | undefined {
     const { expression, timezone } = schedule;
-    if (parseScheduleExpression(expression).kind === 'rate') {
-      return nextFireTimes(expression, { timezone, from: after, count: 1, anchor })[0];
-    }
-    const from = new Date(after.getTime() - DST_LOOKBACK_MS);
-    for (let count = 8; ; count *= 4) {
-      const times = nextFireTimes(expression, { timezone, from, count });
-      const next = times.find((time) => time.getTime() > after.getTime());
-      if (next || times.length < count) return next;
-    }
+    return nextFireTimes(expression, { timezone, from: after, count: 1, anchor })[0];
   }
 
   function track<T>(promise: Promise<T>): Promise<T> {

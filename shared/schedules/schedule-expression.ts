@@ -22,17 +22,53 @@ export type ScheduleExpression =
 
 const RATE_UNITS: Record<string, number> = { minute: 60, hour: 3600, day: 86_400 };
 
-// Per field: the characters EventBridge allows (after month and weekday names).
-const CRON_FIELDS = [
-  { name: 'minutes', pattern: /^[\d,\-*/]+$/, min: 0, max: 59 },
-  { name: 'hours', pattern: /^[\d,\-*/]+$/, min: 0, max: 23 },
-  { name: 'day-of-month', pattern: /^([\d,\-*/?]+|L|LW|\d{1,2}W)$/, min: 1, max: 31 },
-  { name: 'month', pattern: /^[\d,\-*/A-Z]+$/, min: 1, max: 12 },
-  { name: 'day-of-week', pattern: /^([\d,\-*?A-Z]+|[1-7A-Z]{1,3}L|[1-7A-Z]{1,3}#[1-5])$/, min: 1, max: 7 },
-  { name: 'year', pattern: /^[\d,\-*/]+$/, min: 1970, max: 2199 },
-] as const;
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const DAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 
-const NAMES = /\b(JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC|SUN|MON|TUE|WED|THU|FRI|SAT)\b/g;
+interface FieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+  /** Whole-field forms EventBridge allows besides lists of values, ranges and steps. */
+  readonly special?: RegExp;
+  readonly steps: boolean;
+}
+
+// EventBridge's fields: minutes hours day-of-month month day-of-week year.
+const CRON_FIELDS: readonly FieldSpec[] = [
+  { name: 'minutes', min: 0, max: 59, steps: true },
+  { name: 'hours', min: 0, max: 23, steps: true },
+  { name: 'day-of-month', min: 1, max: 31, special: /^(\?|L|LW|([1-9]|[12]\d|3[01])W)$/, steps: true },
+  { name: 'month', min: 1, max: 12, names: MONTHS, steps: true },
+  { name: 'day-of-week', min: 1, max: 7, names: DAYS, special: /^(\?|L|([1-7]|SUN|MON|TUE|WED|THU|FRI|SAT)(L|#[1-5]))$/, steps: false },
+  { name: 'year', min: 1970, max: 2199, steps: true },
+];
+
+/** Checks one field: a special form, or a list of `*`, values, ranges and (where allowed) steps. */
+function checkField(field: string, spec: FieldSpec, expression: string): void {
+  if (spec.special?.test(field)) return;
+  const value = (token: string): number => {
+    const named = spec.names?.indexOf(token) ?? -1;
+    const n = named >= 0 ? named + spec.min : /^\d+$/.test(token) ? Number(token) : Number.NaN;
+    if (Number.isNaN(n)) throw new InvalidOptionError(`${expression}: invalid ${spec.name} "${field}"`);
+    if (n < spec.min || n > spec.max) {
+      throw new InvalidOptionError(`${expression}: ${spec.name} ${n} is outside ${spec.min}–${spec.max}`);
+    }
+    return n;
+  };
+  for (const item of field.split(',')) {
+    const [range = '', step, extra] = item.split('/');
+    if (extra !== undefined || (step !== undefined && (!spec.steps || !/^\d+$/.test(step) || Number(step) < 1))) {
+      throw new InvalidOptionError(`${expression}: invalid ${spec.name} "${field}"`);
+    }
+    if (range === '*') continue;
+    const [from = '', to, more] = range.split('-');
+    if (more !== undefined) throw new InvalidOptionError(`${expression}: invalid ${spec.name} "${field}"`);
+    value(from);
+    if (to !== undefined) value(to);
+  }
+}
 
 export function parseScheduleExpression(expression: string): ScheduleExpression {
   const trimmed = expression.trim();
@@ -48,7 +84,17 @@ export function parseScheduleExpression(expression: string): ScheduleExpression 
     return { kind: 'rate', seconds: value * RATE_UNITS[singular]! };
   }
   const at = /^at\((\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})\)$/.exec(trimmed);
-  if (at) return { kind: 'at', localTime: at[1]! };
+  if (at) {
+    const [date, time] = at[1]!.split('T') as [string, string];
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    const [hour, minute, second] = time.split(':').map(Number) as [number, number, number];
+    const check = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+    const valid =
+      check.getUTCFullYear() === year && check.getUTCMonth() === month - 1 && check.getUTCDate() === day &&
+      check.getUTCHours() === hour && check.getUTCMinutes() === minute && check.getUTCSeconds() === second;
+    if (!valid) throw new InvalidOptionError(`${expression}: ${at[1]} is not a real date and time`);
+    return { kind: 'at', localTime: at[1]! };
+  }
   const cron = /^cron\((.*)\)$/.exec(trimmed);
   if (!cron) {
     throw new InvalidOptionError(`${expression}: expected cron(…), rate(…) or at(…) in EventBridge Scheduler syntax`);
@@ -59,22 +105,13 @@ export function parseScheduleExpression(expression: string): ScheduleExpression 
       `${expression}: cron needs 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`,
     );
   }
-  fields.forEach((field, i) => {
-    const spec = CRON_FIELDS[i]!;
-    if (!spec.pattern.test(field.toUpperCase())) throw new InvalidOptionError(`${expression}: invalid ${spec.name} "${field}"`);
-    for (const number of field.replace(/#\d/, '').match(/\d+/g) ?? []) {
-      const n = Number(number);
-      const isStep = new RegExp(`/${number}(?!\\d)`).test(field);
-      if (!isStep && (n < spec.min || n > spec.max)) {
-        throw new InvalidOptionError(`${expression}: ${spec.name} ${n} is outside ${spec.min}–${spec.max}`);
-      }
-    }
-  });
+  const upper = fields.map((field) => field.toUpperCase());
+  upper.forEach((field, i) => checkField(field, CRON_FIELDS[i]!, expression));
   const [, , dayOfMonth, , dayOfWeek] = fields;
   if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
     throw new InvalidOptionError(`${expression}: exactly one of day-of-month and day-of-week must be "?"`);
   }
-  return { kind: 'cron', fields: fields.map((f) => f.toUpperCase()) };
+  return { kind: 'cron', fields: upper };
 }
 
 export interface FireTimeOptions {
@@ -96,8 +133,10 @@ export function nextFireTimes(expression: string, options: FireTimeOptions): Dat
   }
   const cron = toCron(parsed, options.timezone);
   const wallClock = new Intl.DateTimeFormat('sv-SE', { timeZone: options.timezone, dateStyle: 'short', timeStyle: 'short' });
+  // A wall time that the clock already showed up to two hours earlier: the fall-back repeat.
+  const repeated = (instant: Date) =>
+    [30, 60, 120].some((minutes) => wallClock.format(new Date(instant.getTime() - minutes * 60_000)) === wallClock.format(instant));
   const runs: Date[] = [];
-  const seenWallTimes = new Set<string>();
   let previous: Date = options.from;
   // AWS skips a time that DST makes non-existent and runs a repeated wall time once; croner
   // shifts the former and repeats the latter, so both are filtered out here.
@@ -105,9 +144,7 @@ export function nextFireTimes(expression: string, options: FireTimeOptions): Dat
     const next = cron.nextRun(previous);
     if (!next) break;
     previous = next;
-    const wall = wallClock.format(next);
-    if (!cron.match(next) || seenWallTimes.has(wall)) continue;
-    seenWallTimes.add(wall);
+    if (!cron.match(next) || repeated(next)) continue;
     runs.push(next);
   }
   return runs;
@@ -118,7 +155,12 @@ function toCron(parsed: Exclude<ScheduleExpression, { kind: 'rate' }>, timezone:
   const fields =
     parsed.kind === 'at'
       ? atFields(parsed.localTime)
-      : parsed.fields.map((field) => (field === '?' ? '*' : field.replace(NAMES, (name) => name)));
+      : parsed.fields.map((field, i) => {
+          if (field === '?') return '*';
+          // Alone in day-of-week, L is the week's last day: Saturday (7 with 1 = Sunday).
+          if (i === 4 && field === 'L') return '7';
+          return field;
+        });
   return new Cron(`0 ${fields.join(' ')}`, {
     timezone,
     mode: '7-part',

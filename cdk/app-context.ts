@@ -18,16 +18,23 @@ export interface AppContext {
    * @default - the repository's lambdas/consumer.ts
    */
   readonly consumerEntry?: string;
+  /**
+   * Context `dispatcherEntry`, relative to the working directory.
+   * @default - the repository's lambdas/dispatcher.ts
+   */
+  readonly dispatcherEntry?: string;
 }
 
 export function readAppContext(node: Node): AppContext {
   const stageName = optionalString(node, 'stage') ?? DEFAULT_STAGE;
   const alarmEmail = optionalString(node, 'alarmEmail');
   const consumerEntry = optionalString(node, 'consumerEntry');
+  const dispatcherEntry = optionalString(node, 'dispatcherEntry');
   return {
     stageName,
     ...(alarmEmail !== undefined && { alarmEmail }),
     ...(consumerEntry !== undefined && { consumerEntry }),
+    ...(dispatcherEntry !== undefined && { dispatcherEntry }),
   };
 }
 

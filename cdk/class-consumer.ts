@@ -19,7 +19,7 @@ import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-config';
@@ -30,6 +30,21 @@ import type { JobTable } from './job-table';
 /** The repository root, so bundling does not depend on the directory `cdk` runs from. */
 export const REPO_ROOT = join(import.meta.dirname, '..');
 export const DEFAULT_CONSUMER_ENTRY = join(REPO_ROOT, 'lambdas', 'consumer.ts');
+
+/** esbuild settings of every pipeline function (consumers and the delay dispatcher). */
+export const ESM_BUNDLING: BundlingOptions = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  mainFields: ['module', 'main'],
+  // Bundle the AWS SDK too: the versions the tests ran against, not the runtime's copy.
+  externalModules: [],
+  // CommonJS dependencies inside an ESM bundle still call require().
+  banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
+  forceDockerBundling: false,
+};
 
 export interface ClassConsumerProps {
   readonly className: string;
@@ -100,19 +115,7 @@ export class ClassConsumer extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: props.metricNamespace,
         NODE_OPTIONS: '--enable-source-maps',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        mainFields: ['module', 'main'],
-        // Bundle the AWS SDK too: the versions the tests ran against, not the runtime's copy.
-        externalModules: [],
-        // CommonJS dependencies inside an ESM bundle still call require().
-        banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
-        forceDockerBundling: false,
-      },
+      bundling: ESM_BUNDLING,
     });
 
     this.eventSource = new SqsEventSource(queues.queue, {

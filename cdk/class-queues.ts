@@ -48,8 +48,9 @@ export class ClassQueues extends Construct {
     const maxMessageSizeBytes = props.maxMessageBytes ?? pipelineSettings.maxMessageBytes;
     this.className = className;
 
-    // SSE-SQS, not the aws/sqs KMS key: EventBridge Scheduler cannot send to queues encrypted
-    // with the AWS-managed key (aws-cdk #30549, #33169).
+    // SSE-SQS, not the aws/sqs KMS key: EventBridge rules cannot send to queues encrypted with
+    // the AWS-managed key (aws-cdk #30549, #33169), and Scheduler's execution role (the schedule
+    // ticks) needs no KMS permission this way.
     this.deadLetterQueue = new Queue(this, 'DeadLetterQueue', {
       queueName: deadLetterQueueName(namePrefix, className),
       encryption: QueueEncryption.SQS_MANAGED,

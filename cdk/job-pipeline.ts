@@ -1,6 +1,7 @@
 /**
  * The whole job pipeline: per priority class a queue, a DLQ and a consumer; one job table;
- * alarms on one topic; a dashboard. Producers get access through `grantEnqueue` or
+ * the schedule catalog on EventBridge Scheduler; the delay dispatcher for delays beyond 15
+ * minutes; alarms on one topic; a dashboard. Producers get access through `grantEnqueue` or
  * `enqueuePolicy`, and their environment through `pipelineEnvironment()`.
  *
  * @example
@@ -17,9 +18,12 @@ import { Construct } from 'constructs';
 import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config';
 import { pipelineSettings, tableName } from '../shared/pipeline-settings';
 import { priorityClasses, type PriorityClass } from '../shared/priority-classes';
-import { resolveClassAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
+import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog';
+import { resolveAlarmThresholds, resolveClassAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
 import { ClassConsumer, DEFAULT_CONSUMER_ENTRY } from './class-consumer';
 import { ClassQueues } from './class-queues';
+import { DelayDispatcher } from './delay-dispatcher';
+import { JobSchedules, type ScheduleRetrySettings } from './job-schedules';
 import { JobTable } from './job-table';
 import { PipelineAlarms, type MonitoredClass } from './pipeline-alarms';
 import { PipelineDashboard } from './pipeline-dashboard';
@@ -27,6 +31,7 @@ import {
   DEFAULT_STAGE,
   classConstructId,
   consumerFunctionName,
+  dispatcherFunctionName,
   resourcePrefix,
   stageMetricNamespace,
 } from './pipeline-naming';
@@ -64,8 +69,21 @@ export interface JobPipelineProps {
   readonly metricNamespace?: string;
   /** TypeScript entry of the consumer, exporting `handler`. @default <repo>/lambdas/consumer.ts */
   readonly consumerEntry?: string;
-  /** Extra environment for every consumer; may not set the pipeline's own variables. @default {} */
+  /** TypeScript entry of the delay dispatcher, exporting `handler`. @default <repo>/lambdas/dispatcher.ts */
+  readonly dispatcherEntry?: string;
+  /**
+   * Extra environment for every consumer and the delay dispatcher; may not set the pipeline's
+   * own variables. @default {}
+   */
   readonly environment?: Readonly<Record<string, string>>;
+  /**
+   * Recurring jobs, each an EventBridge Scheduler schedule sending a tick to its class's queue
+   * (an application passes its catalog, e.g. shared/jobs/schedules.ts).
+   * @default [] - the schedule group, its DLQ and role exist anyway, for the dispatcher's schedule
+   */
+  readonly schedules?: readonly CatalogSchedule[];
+  /** How Scheduler retries a tick its queue refused. @default 1 hour, 10 retries */
+  readonly scheduleRetry?: ScheduleRetrySettings;
 }
 
 export class JobPipeline extends Construct {
@@ -82,6 +100,10 @@ export class JobPipeline extends Construct {
   readonly dashboard: PipelineDashboard;
   /** SendMessage on every work queue and the table actions of `enqueue`, for roles defined elsewhere. */
   readonly enqueuePolicy: ManagedPolicy;
+  /** Schedule group `<resourcePrefix>`, one schedule per catalog entry, their DLQ and role. */
+  readonly jobSchedules: JobSchedules;
+  /** Every-minute function sending jobs delayed beyond 15 minutes once they are due. */
+  readonly delayDispatcher: DelayDispatcher;
 
   constructor(scope: Construct, id: string, props: JobPipelineProps = {}) {
     super(scope, id);
@@ -91,6 +113,7 @@ export class JobPipeline extends Construct {
     const environment = props.environment ?? {};
     const classAlarmThresholds = props.classAlarmThresholds ?? {};
     const metricNamespace = props.metricNamespace ?? stageMetricNamespace(stageName);
+    const schedules = props.schedules ?? [];
     const problems = pipelineProblems({
       catalog,
       namePrefix,
@@ -100,6 +123,8 @@ export class JobPipeline extends Construct {
       alarmEmail: props.alarmEmail,
       alarmThresholds: props.alarmThresholds,
       classAlarmThresholds,
+      schedules,
+      ...(props.scheduleRetry !== undefined && { scheduleRetry: props.scheduleRetry }),
     });
     if (problems.length > 0) throw new JobPipelinePropsError(problems);
 
@@ -152,6 +177,29 @@ export class JobPipeline extends Construct {
       classes: monitored,
       ...(props.alarmEmail !== undefined && { alarmEmail: props.alarmEmail }),
     });
+
+    this.jobSchedules = new JobSchedules(this, 'Schedules', {
+      resourcePrefix: this.resourcePrefix,
+      schedules,
+      queues,
+      alarmTopic: this.alarms.topic,
+      deadLetterAlarmThreshold: resolveAlarmThresholds(props.alarmThresholds).dlqDepth,
+      ...(props.scheduleRetry !== undefined && { retry: props.scheduleRetry }),
+    });
+    this.delayDispatcher = new DelayDispatcher(this, 'DelayDispatcher', {
+      jobTable: this.jobTable,
+      queues: [...queues.values()],
+      pipelineEnvironment: this.pipelineEnvironment(),
+      ...(props.dispatcherEntry !== undefined && { entry: props.dispatcherEntry }),
+      functionName: dispatcherFunctionName(this.resourcePrefix),
+      serviceName: this.resourcePrefix,
+      metricNamespace,
+      environment,
+      scheduleGroup: this.jobSchedules.group,
+      alarmTopic: this.alarms.topic,
+      ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+    });
+
     this.dashboard = new PipelineDashboard(this, 'Dashboard', {
       dashboardName: this.resourcePrefix,
       metricNamespace,

@@ -34,6 +34,12 @@ export class JobTable extends Construct {
     'dynamodb:DeleteItem',
   ] as const;
 
+  /**
+   * Item actions of the delay dispatcher: read the due jobs (BatchGetItem, since the index holds
+   * keys only), then mark each one sent. Query is granted on the table and `byStatus` only.
+   */
+  static readonly DISPATCHER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'] as const;
+
   readonly table: Table;
   /** ARNs of the GSIs by name; named one by one so grants need no `index/*` wildcard. */
   readonly indexArns: Readonly<Record<keyof typeof jobTable.indexes, string>>;
@@ -85,6 +91,21 @@ export class JobTable extends Construct {
         grantee,
         actions: ['dynamodb:Query'],
         resourceArns: [this.table.tableArn, ...Object.values(this.indexArns)],
+      }),
+    );
+  }
+
+  /** GetItem, UpdateItem, BatchGetItem on the table; Query on the table and `byStatus`, not `byClass`. */
+  grantDispatcherAccess(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: [...JobTable.DISPATCHER_ACTIONS],
+      resourceArns: [this.table.tableArn],
+    }).combine(
+      Grant.addToPrincipal({
+        grantee,
+        actions: ['dynamodb:Query'],
+        resourceArns: [this.table.tableArn, this.indexArns.byStatus],
       }),
     );
   }

@@ -7,6 +7,7 @@
  * pascalCase('high-priority');       // 'HighPriority'
  * classConstructId('default');       // 'ClassDefault'
  * stageMetricNamespace('prod');      // 'SqsJobs/prod'
+ * scheduleDeadLetterQueueName('sqs-jobs-prod'); // 'sqs-jobs-prod-schedule-dlq'
  */
 import { metricNamespace } from '../shared/metric-names';
 
@@ -29,6 +30,22 @@ export function stageMetricNamespace(stageName: string): string {
 export function consumerFunctionName(prefix: string, className: string): string {
   return `${prefix}-${className}-consumer`;
 }
+
+/** The delay dispatcher's function, also the name of its every-minute schedule. */
+export function dispatcherFunctionName(prefix: string): string {
+  return `${prefix}-delay-dispatcher`;
+}
+
+/**
+ * Where EventBridge Scheduler puts ticks it could not deliver. A class named `schedule` would get
+ * the same name for its DLQ, so that class name is reserved (see validate-pipeline-props.ts).
+ */
+export function scheduleDeadLetterQueueName(prefix: string): string {
+  return `${prefix}-schedule-dlq`;
+}
+
+/** Pseudo class name of the schedule alarms: `<prefix>-schedule-dead-letter-queue`. */
+export const SCHEDULES_ALARM_SCOPE = 'schedule';
 
 export function alarmName(prefix: string, className: string, alarm: string): string {
   return `${prefix}-${className}-${alarm}`;

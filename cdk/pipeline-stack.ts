@@ -50,6 +50,14 @@ export class PipelineStack extends Stack {
       description: 'SNS topic of the pipeline alarms',
       value: this.pipeline.alarms.topic.topicArn,
     });
+    new CfnOutput(this, 'ScheduleGroupName', {
+      description: 'EventBridge Scheduler group of the recurring jobs and the delay dispatcher',
+      value: this.pipeline.jobSchedules.group.scheduleGroupName,
+    });
+    new CfnOutput(this, 'ScheduleDlqUrl', {
+      description: 'Dead-letter queue of schedule ticks Scheduler could not deliver',
+      value: this.pipeline.jobSchedules.deadLetterQueue.queueUrl,
+    });
     new CfnOutput(this, 'EnqueuePolicyArn', {
       description: 'Managed policy to attach to roles that enqueue jobs',
       value: this.pipeline.enqueuePolicy.managedPolicyArn,

@@ -13,10 +13,19 @@ import {
   visibilityTimeoutSeconds,
   type PriorityClass,
 } from '../shared/priority-classes';
+import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog';
 import { alarmThresholdProblems, resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
-import { consumerFunctionName, pascalCase, resourcePrefix } from './pipeline-naming';
+import { DEFAULT_SCHEDULE_RETRY, type ScheduleRetrySettings } from './job-schedules';
+import {
+  consumerFunctionName,
+  dispatcherFunctionName,
+  pascalCase,
+  resourcePrefix,
+  SCHEDULES_ALARM_SCOPE,
+  scheduleDeadLetterQueueName,
+} from './pipeline-naming';
 
-/** Environment variables the consumer construct sets itself; callers may not override them. */
+/** Environment variables the consumer and dispatcher constructs set themselves; callers may not override them. */
 export const RESERVED_CONSUMER_ENV = [
   ENV_TABLE_NAME,
   ENV_QUEUES,
@@ -36,6 +45,10 @@ export interface PipelineShape {
   readonly alarmEmail: string | undefined;
   readonly alarmThresholds: AlarmThresholds | undefined;
   readonly classAlarmThresholds: Readonly<Record<string, AlarmThresholds>>;
+  /** @default [] */
+  readonly schedules?: readonly CatalogSchedule[];
+  /** @default DEFAULT_SCHEDULE_RETRY */
+  readonly scheduleRetry?: ScheduleRetrySettings;
 }
 
 export class JobPipelinePropsError extends Error {
@@ -50,6 +63,12 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 // AWS limits: https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-queues.html
 const MAX_QUEUE_NAME = 80;
 const MAX_FUNCTION_NAME = 64;
+// Scheduler: https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateScheduleGroup.html
+const SCHEDULER_NAME = /^[0-9a-zA-Z_.-]{1,64}$/;
+// https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html
+const MAX_RETRY_ATTEMPTS = 185;
+const MIN_EVENT_AGE_SECONDS = 60;
+const MAX_EVENT_AGE_SECONDS = 86_400;
 const MAX_VISIBILITY_SECONDS = 43_200;
 // CloudWatch namespaces: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html
 const NAMESPACE = /^[A-Za-z0-9._\-/#: ]{1,255}$/;
@@ -79,6 +98,8 @@ export function pipelineProblems(shape: PipelineShape): string[] {
     else if (clash !== undefined) problems.push(`classes "${clash}" and "${name}" both map to the id "${id}"`);
     ids.set(id, name);
   }
+
+  problems.push(...scheduleProblems(prefix, catalog, shape.schedules ?? [], shape.scheduleRetry));
 
   for (const key of RESERVED_CONSUMER_ENV) {
     if (Object.hasOwn(shape.environment, key)) {
@@ -117,11 +138,57 @@ function metricNamespaceProblems(namespace: string): string[] {
   return [];
 }
 
+/** Names derived from the prefix (schedule DLQ, dispatcher), each schedule entry, the retry policy. */
+function scheduleProblems(
+  prefix: string,
+  catalog: Readonly<Record<string, PriorityClass>>,
+  schedules: readonly CatalogSchedule[],
+  retry: ScheduleRetrySettings | undefined,
+): string[] {
+  const problems: string[] = [];
+  // The group is named `prefix` (Scheduler: at most 64 characters); the dispatcher's function
+  // name is 17 characters longer with the same limit, so checking that one covers both.
+  const dlqName = scheduleDeadLetterQueueName(prefix);
+  if (dlqName.length > MAX_QUEUE_NAME) {
+    problems.push(`schedule DLQ name "${dlqName}" is longer than ${MAX_QUEUE_NAME} characters`);
+  }
+  const dispatcher = dispatcherFunctionName(prefix);
+  if (dispatcher.length > MAX_FUNCTION_NAME) {
+    problems.push(`dispatcher function name "${dispatcher}" is longer than ${MAX_FUNCTION_NAME} characters`);
+  }
+
+  const seen = new Set<string>();
+  for (const schedule of schedules) {
+    const at = `schedule "${schedule.name}"`;
+    if (!SCHEDULER_NAME.test(schedule.name)) problems.push(`${at}: name needs 1–64 letters, digits, "-", "_" or "."`);
+    if (seen.has(schedule.name)) problems.push(`${at}: defined twice`);
+    seen.add(schedule.name);
+    if (!Object.hasOwn(catalog, schedule.class)) {
+      problems.push(`${at}: class "${schedule.class}" is not a class of this pipeline (known: ${Object.keys(catalog).join(', ')})`);
+    }
+  }
+
+  const attempts = retry?.retryAttempts ?? DEFAULT_SCHEDULE_RETRY.retryAttempts;
+  if (!isIntIn(attempts, 0, MAX_RETRY_ATTEMPTS)) {
+    problems.push(`scheduleRetry.retryAttempts must be an integer in 0–${MAX_RETRY_ATTEMPTS} (got ${attempts})`);
+  }
+  const age = (retry?.maxEventAge ?? DEFAULT_SCHEDULE_RETRY.maxEventAge).toSeconds({ integral: false });
+  if (!isIntIn(age, MIN_EVENT_AGE_SECONDS, MAX_EVENT_AGE_SECONDS)) {
+    problems.push(
+      `scheduleRetry.maxEventAge must be whole seconds in ${MIN_EVENT_AGE_SECONDS}–${MAX_EVENT_AGE_SECONDS} (got ${age})`,
+    );
+  }
+  return problems;
+}
+
 function classProblems(prefix: string, name: string, cls: PriorityClass): string[] {
   const problems: string[] = [];
   const at = `class "${name}"`;
   if (!NAME_PART.test(name)) {
     problems.push(`${at}: name may contain only letters, digits, "-" and "_"`);
+  }
+  if (name === SCHEDULES_ALARM_SCOPE) {
+    problems.push(`${at}: name is reserved; its DLQ and alarms would clash with the schedules' ones`);
   }
   const dlqName = deadLetterQueueName(prefix, name);
   if (dlqName.length > MAX_QUEUE_NAME) {

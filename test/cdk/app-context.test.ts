@@ -16,6 +16,14 @@ describe('readAppContext', () => {
     });
   });
 
+  it('reads dispatcherEntry like consumerEntry', () => {
+    expect(contextOf({ dispatcherEntry: 'lambdas/dispatcher.ts' })).toEqual({
+      stageName: 'dev',
+      dispatcherEntry: 'lambdas/dispatcher.ts',
+    });
+    expect(() => contextOf({ dispatcherEntry: true })).toThrow('context "dispatcherEntry" must be a string, got true');
+  });
+
   it('rejects a non-string value', () => {
     expect(() => contextOf({ stage: 3 })).toThrow('context "stage" must be a string, got 3');
   });

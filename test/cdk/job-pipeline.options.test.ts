@@ -1,15 +1,16 @@
 /**
  * A pipeline built with every prop set (custom catalog, stage, prefix, metric namespace,
- * thresholds, e-mail, removal policy, extra environment) plus a producer role granted
- * `grantEnqueue`.
+ * thresholds, e-mail, removal policy, extra environment, schedules and their retry settings)
+ * plus a producer role granted `grantEnqueue`.
  */
-import { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, type CfnRole } from 'aws-cdk-lib/aws-iam';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
 import type { PriorityClass } from '../../shared/priority-classes';
+import type { Schedule } from '../../shared/schedules/schedule-catalog';
 import {
   actionsOf,
   logicalIdWhere,
@@ -18,6 +19,7 @@ import {
   roleStatements,
   synthesizePipeline,
   type CfnResource,
+  type Json,
   type SynthesizedPipeline,
 } from './pipeline-template';
 
@@ -34,6 +36,18 @@ const base: PriorityClass = {
 const catalog: Record<string, PriorityClass> = {
   default: base,
   bulk: { ...base, batchSize: 100, batchWindowSeconds: 10, maxConcurrency: 4 },
+};
+
+/** One schedule, on the `default` class only: `bulk` must stay out of the scheduler role. */
+const hourly: Schedule = {
+  name: 'hourly-cleanup',
+  expression: 'rate(1 hour)',
+  timezone: 'UTC',
+  job: 'demo.sleep',
+  payload: { ms: 1 },
+  class: 'default',
+  overlap: 'allow',
+  enabled: true,
 };
 
 let synth: SynthesizedPipeline;
@@ -63,9 +77,12 @@ beforeAll(() => {
         queueDepth: { warning: 10, critical: 20 },
         oldestMessageAgeSeconds: 60,
         failureRate: { warning: 0.2, critical: 0.4, minJobs: 25 },
+        dlqDepth: 2,
       },
       classAlarmThresholds: { bulk: { oldestMessageAgeSeconds: 3600 } },
       environment: { FEATURE_FLAG: 'on' },
+      schedules: [hourly],
+      scheduleRetry: { maxEventAge: Duration.minutes(5), retryAttempts: 0 },
     },
     (stack) => {
       producer = new Role(stack, 'Producer', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -81,7 +98,10 @@ describe('custom catalog, stage and prefix', () => {
     for (const name of ['acme-qa-default', 'acme-qa-default-dlq', 'acme-qa-bulk', 'acme-qa-bulk-dlq']) {
       expect(queueId(name)).toBeTruthy();
     }
-    synth.template.resourceCountIs('AWS::SQS::Queue', 4);
+    synth.template.resourceCountIs('AWS::SQS::Queue', 5);
+    expect(queueId('acme-qa-schedule-dlq')).toBeTruthy();
+    synth.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'acme-qa-delay-dispatcher' });
+    synth.template.hasResourceProperties('AWS::Scheduler::ScheduleGroup', { Name: 'acme-qa' });
     synth.template.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'acme-qa-jobs' });
     synth.template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'acme-qa-bulk-consumer' });
   });
@@ -155,6 +175,42 @@ describe('alarm options', () => {
       expect(fn.Properties['Environment']).toMatchObject({ Variables: { POWERTOOLS_METRICS_NAMESPACE: 'Acme/Jobs qa' } });
     }
     expect(synth.json.Outputs['MetricNamespace']?.Value).toBe('Acme/Jobs qa');
+  });
+});
+
+describe('schedules and dispatcher options', () => {
+  const schedule = (): CfnResource =>
+    resource(logicalIdWhere(synth.json, 'AWS::Scheduler::Schedule', 'Name', 'hourly-cleanup'));
+
+  it('applies scheduleRetry to every catalog schedule, the dispatcher trigger keeping its own', () => {
+    expect(schedule().Properties['Target']).toMatchObject({
+      RetryPolicy: { MaximumEventAgeInSeconds: 300, MaximumRetryAttempts: 0 },
+    });
+    const trigger = resource(logicalIdWhere(synth.json, 'AWS::Scheduler::Schedule', 'Name', 'acme-qa-delay-dispatcher'));
+    expect(trigger.Properties['Target']).toMatchObject({
+      RetryPolicy: { MaximumEventAgeInSeconds: 60, MaximumRetryAttempts: 0 },
+    });
+  });
+
+  it('lets the scheduler role send to the targeted queue and the schedule DLQ, not to bulk', () => {
+    const target = schedule().Properties['Target'] as Record<string, Json>;
+    const [roleId] = referencedIds(target['RoleArn'] ?? null);
+    const named = new Set(roleStatements(synth.json, roleId ?? '').flatMap((s) => [...referencedIds(s.Resource)]));
+    expect(named).toEqual(new Set([queueId('acme-qa-default'), queueId('acme-qa-schedule-dlq')]));
+  });
+
+  it('lets the dispatcher send to both work queues', () => {
+    const fnId = logicalIdWhere(synth.json, 'AWS::Lambda::Function', 'FunctionName', 'acme-qa-delay-dispatcher');
+    const [roleId] = referencedIds(resource(fnId).Properties['Role'] ?? null);
+    const send = roleStatements(synth.json, roleId ?? '').filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(new Set(send.flatMap((s) => [...referencedIds(s.Resource)]))).toEqual(
+      new Set([queueId('acme-qa-default'), queueId('acme-qa-bulk')]),
+    );
+  });
+
+  it('uses the pipeline DLQ threshold for the schedule DLQ alarm', () => {
+    expect(alarm('acme-qa-schedule-dead-letter-queue').Properties['Threshold']).toBe(2);
+    expect(alarm('acme-qa-bulk-dead-letter-queue').Properties['Threshold']).toBe(2);
   });
 });
 

@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { PipelineStack, type PipelineStackProps } from '../../cdk/pipeline-stack';
 
 export const FIXTURE_ENTRY = join(import.meta.dirname, 'fixtures', 'consumer.ts');
+export const DISPATCHER_FIXTURE_ENTRY = join(import.meta.dirname, 'fixtures', 'dispatcher.ts');
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export interface CfnResource {
@@ -39,7 +40,11 @@ export function synthesizePipeline(
   extend: (stack: PipelineStack) => void = () => {},
 ): SynthesizedPipeline {
   const app = new App();
-  const stack = new PipelineStack(app, 'PipelineTest', { consumerEntry: FIXTURE_ENTRY, ...props });
+  const stack = new PipelineStack(app, 'PipelineTest', {
+    consumerEntry: FIXTURE_ENTRY,
+    dispatcherEntry: DISPATCHER_FIXTURE_ENTRY,
+    ...props,
+  });
   extend(stack);
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);

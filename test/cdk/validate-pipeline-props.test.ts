@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { schedules as appSchedules } from '../../shared/jobs/schedules';
 import { priorityClasses, type PriorityClass } from '../../shared/priority-classes';
+import type { Schedule } from '../../shared/schedules/schedule-catalog';
 import { JobPipeline } from '../../cdk/job-pipeline';
 import { JobPipelinePropsError, pipelineProblems, type PipelineShape } from '../../cdk/validate-pipeline-props';
 import { FIXTURE_ENTRY } from './pipeline-template';
@@ -119,6 +121,64 @@ describe('pipelineProblems', () => {
         `metricNamespace "${bad}" needs 1–255 of letters, digits and . - _ / # : or space, not only spaces`,
       ]);
     }
+  });
+});
+
+describe('schedule problems', () => {
+  const tick: Schedule = {
+    name: 'tick',
+    expression: 'rate(5 minutes)',
+    timezone: 'UTC',
+    job: 'demo.sleep',
+    payload: { ms: 1 },
+    class: 'default',
+    overlap: 'allow',
+    enabled: true,
+  };
+
+  it("accepts this repository's schedule catalog with the default retry settings", () => {
+    expect(pipelineProblems(shape({ catalog: priorityClasses, schedules: appSchedules }))).toEqual([]);
+  });
+
+  it('reports unknown classes, duplicate and malformed names', () => {
+    expect(
+      pipelineProblems(
+        shape({
+          catalog: { jobs: valid },
+          schedules: [{ ...tick, class: 'reports' }, { ...tick, class: 'reports' }, { ...tick, name: 'a b', class: 'reports' }],
+        }),
+      ),
+    ).toEqual([
+      'schedule "tick": class "reports" is not a class of this pipeline (known: jobs)',
+      'schedule "tick": defined twice',
+      'schedule "tick": class "reports" is not a class of this pipeline (known: jobs)',
+      'schedule "a b": name needs 1–64 letters, digits, "-", "_" or "."',
+      'schedule "a b": class "reports" is not a class of this pipeline (known: jobs)',
+    ]);
+  });
+
+  it('checks the retry policy against Scheduler limits', () => {
+    expect(pipelineProblems(shape({ scheduleRetry: { retryAttempts: 185, maxEventAge: Duration.hours(24) } }))).toEqual([]);
+    expect(pipelineProblems(shape({ scheduleRetry: { retryAttempts: 0, maxEventAge: Duration.seconds(60) } }))).toEqual([]);
+    expect(pipelineProblems(shape({ scheduleRetry: { retryAttempts: 186, maxEventAge: Duration.seconds(59) } }))).toEqual([
+      'scheduleRetry.retryAttempts must be an integer in 0–185 (got 186)',
+      'scheduleRetry.maxEventAge must be whole seconds in 60–86400 (got 59)',
+    ]);
+    expect(pipelineProblems(shape({ scheduleRetry: { retryAttempts: 1.5, maxEventAge: Duration.millis(60_500) } }))).toEqual([
+      'scheduleRetry.retryAttempts must be an integer in 0–185 (got 1.5)',
+      'scheduleRetry.maxEventAge must be whole seconds in 60–86400 (got 60.5)',
+    ]);
+  });
+
+  it('reserves the class name "schedule" and checks the names derived from the prefix', () => {
+    expect(pipelineProblems(shape({ catalog: { schedule: valid } }))).toEqual([
+      'class "schedule": name is reserved; its DLQ and alarms would clash with the schedules\' ones',
+    ]);
+    // 49 characters of prefix: short enough for the consumer "…-jobs-consumer", not for the dispatcher.
+    const stage = 'x'.repeat(40);
+    expect(pipelineProblems(shape({ stageName: stage }))).toEqual([
+      `dispatcher function name "sqs-jobs-${stage}-delay-dispatcher" is longer than 64 characters`,
+    ]);
   });
 });
 

@@ -45,6 +45,15 @@ export async function enqueueDemoJobs(runtime: LocalRuntime<AppJobRegistry>, web
   await jobs.enqueue('demo.sleep', { ms: 300 }, { idempotencyKey: 'demo-once' }); // a no-op: same key
   add('idempotent (enqueued twice)', idempotent, 'completed');
 
+  // Time: a job due tomorrow waits in the table as `scheduled` until cancelled; a schedule tick.
+  const tomorrow = await jobs.enqueue('report.generate', { reportId: 'tomorrow', rows: 10 }, { delay: 86_400 });
+  await jobs.cancel(tomorrow.id);
+  add('scheduled for tomorrow, cancelled', tomorrow, 'cancelled');
+  if (runtime.scheduler) {
+    const tick = await runtime.scheduler.fireNow('heartbeat');
+    demo.push({ id: tick.jobId, label: 'schedule "heartbeat" fired now', class: 'high-priority', expected: 'completed', deadLettered: false });
+  }
+
   const batch = await jobs.enqueueMany(
     Array.from({ length: 12 }, (_, i) => ({ job: 'demo.sleep' as const, payload: { ms: 200 + 100 * (i % 4) } })),
   );

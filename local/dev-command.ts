@@ -7,6 +7,7 @@ import { mkdirSync, createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { jobRegistry } from '../shared/jobs';
+import { schedules } from '../shared/jobs/schedules';
 import {
   enqueueDemoJobs,
   isSettled,
@@ -59,6 +60,7 @@ async function runDev(options: DevOptions): Promise<number> {
 
   const runtime = await startLocalRuntime({
     registry: jobRegistry,
+    schedules,
     logger,
     ...(options.persist ? { dataDir: resolve(dataDir, 'emulators') } : {}),
   });

@@ -59,7 +59,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
         ['next attempt', job.nextAttemptAt ? shortTime(new Date(job.nextAttemptAt).toISOString()) : '-'],
         ['progress', job.progress === undefined ? '-' : `${job.progress}%`],
         ['result', job.result === undefined ? '-' : JSON.stringify(job.result)],
-        ['last error', job.lastError ?? '-'],
+        ['last error', job.lastError ?? job.errors?.at(-1)?.message ?? '-'],
       ];
       console.log(lines.map(([k, v]) => `${k.padEnd(13)} ${String(v)}`).join('\n'));
       if (job.errors?.length) {

@@ -45,8 +45,9 @@ export class ExpressionBuilder {
     return this;
   }
 
+  /** Adds a condition, ANDed with the others. Each one must be a single term or parenthesised. */
   condition(expression: string): this {
-    this.conditions.push(`(${expression})`);
+    this.conditions.push(expression);
     return this;
   }
 

@@ -1,0 +1,88 @@
+/**
+ * Operator retries under concurrency and duplicates: two retries of one failed job at once make
+ * one new run, and the old copy from the DLQ never runs the job again.
+ */
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin } from '../../shared/admin/admin';
+import { encodeEnvelope } from '../../shared/envelope';
+import type { JobStatus } from '../../shared/lifecycle';
+import type { LocalRuntime } from '../../local/runtime';
+import { startTestRuntime, waitFor } from './harness';
+import { runsOf, testRegistry } from './test-jobs';
+
+let runtime: LocalRuntime<typeof testRegistry>;
+let admin: ReturnType<typeof createAdmin>;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime(testRegistry);
+  admin = createAdmin({ registry: testRegistry, config: runtime.config, clients: runtime.clients });
+});
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+const settled = (id: string, status: JobStatus, gen?: number) =>
+  waitFor(async () => {
+    const job = await runtime.store.get(id);
+    return job?.status === status && (gen === undefined || job.gen === gen) ? job : undefined;
+  }, `job ${id} to be ${status}`);
+
+describe('retrying failed jobs', () => {
+  it('makes one new run when two operators retry the same job at once', async () => {
+    const job = await runtime.jobs.enqueue('test.non-retryable', {});
+    await settled(job.id, 'failed');
+
+    const [first, second] = await Promise.all([admin.retry([job.id]), admin.retry([job.id])]);
+
+    const outcomes = [...first, ...second].map((r) => r.ok);
+    expect(outcomes.sort()).toEqual([false, true]);
+    const failedAgain = await settled(job.id, 'failed', 2);
+    // The job fails by design; what matters is that generation 2 ran exactly once.
+    expect(failedAgain.attempts).toBe(1);
+    expect(runsOf(job.id)).toHaveLength(2); // the original run and one retry
+  });
+
+  it('never re-runs a retried job from its old DLQ copy', async () => {
+    const job = await runtime.jobs.enqueue('test.non-retryable', {});
+    const failed = await settled(job.id, 'failed');
+    const [retried] = await admin.retry([job.id]);
+    expect(retried?.ok).toBe(true);
+    await settled(job.id, 'failed', 2);
+    const runsBefore = runsOf(job.id).length;
+
+    // What `redrive` would move back: the first generation's marked DLQ copy.
+    const staleCopy = encodeEnvelope({
+      v: 1,
+      id: job.id,
+      job: 'test.non-retryable',
+      gen: 1,
+      enqueuedAt: failed.enqueuedAt,
+      payload: {},
+      deadLettered: true,
+    });
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: runtime.config.queues.default!.queueUrl, MessageBody: staleCopy }),
+    );
+    // A fresh job behind it in the same queue: once it ran, the stale copy has been handled.
+    const marker = await runtime.jobs.enqueue('test.ok', { value: 1 });
+    await settled(marker.id, 'completed');
+    await waitFor(async () => (await admin.stats()).classes.find((c) => c.class === 'default')?.inFlight === 0, 'an idle queue');
+
+    expect(runsOf(job.id)).toHaveLength(runsBefore);
+    expect(await runtime.store.get(job.id)).toMatchObject({ status: 'failed', gen: 2 });
+  });
+
+  it('re-runs a failed job once when its own DLQ copy is redriven', async () => {
+    const job = await runtime.jobs.enqueue('test.non-retryable', {});
+    await settled(job.id, 'failed');
+    await waitFor(async () => (await admin.stats()).classes.find((c) => c.class === 'default')!.dlqDepth > 0, 'the DLQ copy');
+
+    const [result] = await admin.redrive({ class: 'default' });
+
+    expect(result?.method).toBe('copy'); // the emulator has no message-move tasks
+    await waitFor(() => runsOf(job.id).length === 2, 'the redriven run');
+    const after = await settled(job.id, 'failed');
+    expect(after).toMatchObject({ gen: 1, attempts: 1 }); // fresh attempts, same generation
+  });
+});

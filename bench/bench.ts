@@ -1,11 +1,14 @@
 /**
  * Runs the benchmarks (all, or the ones named) with a profile's sizes and writes the report:
- * `<outDir>/benchmarks.md` and `<outDir>/benchmarks.json`.
+ * `<outDir>/benchmarks.md` and `<outDir>/benchmarks.json`. Given a baseline (an earlier
+ * benchmarks.json), the report gets a "Before → after" section (see compare.ts).
  *
  * @example
  * const { files } = await runBench({ profile: profiles.quick, outDir: 'docs' });
  */
+import { join } from 'node:path';
 import { measureBillableUnits, type BillableUnitsOptions, type BillableUnitsResult } from './billable-units';
+import { compareResults, withBaselineFile, type Comparison } from './compare';
 import { measureColdStart, type ColdStartOptions, type ColdStartResult } from './cold-start';
 import { measureConsumerOverhead, type ConsumerOverheadOptions, type ConsumerOverheadResult } from './consumer-overhead';
 import { measureEndToEnd, type EndToEndOptions, type EndToEndResult } from './end-to-end';
@@ -72,6 +75,8 @@ export interface BenchResults {
   readonly coldStart?: ColdStartResult;
   /** Seconds each measurement took. */
   readonly durations: Readonly<Partial<Record<MeasurementName, number>>>;
+  /** This run next to a baseline run, when one was given. */
+  readonly beforeAfter?: Comparison;
 }
 
 export interface RunBenchOptions {
@@ -79,8 +84,12 @@ export interface RunBenchOptions {
   /** Where benchmarks.md and benchmarks.json go. */
   readonly outDir: string;
   readonly only?: readonly MeasurementName[];
+  /** An earlier run to compare with (its benchmarks.json, parsed), and the file it came from. */
+  readonly baseline?: { readonly file: string; readonly results: BenchResults };
   readonly log?: (line: string) => void;
 }
+
+const REPOSITORY_ROOT = join(import.meta.dirname, '..');
 
 export async function runBench(options: RunBenchOptions): Promise<{ results: BenchResults; files: string[] }> {
   const { profile } = options;
@@ -104,7 +113,7 @@ export async function runBench(options: RunBenchOptions): Promise<{ results: Ben
   const endToEnd = await timed('endToEnd', 'end to end', () => measureEndToEnd({ ...profile.endToEnd, log }));
   const coldStart = await timed('coldStart', 'cold start', () => measureColdStart({ ...profile.coldStart, log }));
 
-  const results: BenchResults = {
+  const measured: BenchResults = {
     schema: 1,
     profile: profile.name,
     startedAt: machine.date,
@@ -118,6 +127,22 @@ export async function runBench(options: RunBenchOptions): Promise<{ results: Ben
     ...(coldStart ? { coldStart } : {}),
     durations,
   };
+  return reportBench({ results: measured, outDir: options.outDir, ...(options.baseline ? { baseline: options.baseline } : {}) });
+}
+
+/**
+ * Writes the report of measured results (compared with the baseline, when given). `npm run bench -- --from <json>`
+ * uses it to rewrite the report of a stored run after a change to the report itself, without measuring again.
+ */
+export async function reportBench(options: {
+  readonly results: BenchResults;
+  readonly outDir: string;
+  readonly baseline?: RunBenchOptions['baseline'];
+}): Promise<{ results: BenchResults; files: string[] }> {
+  const { beforeAfter: _previous, ...measured } = options.results;
+  const results: BenchResults = options.baseline
+    ? { ...measured, beforeAfter: withBaselineFile(compareResults(options.baseline.results, measured), options.baseline.file, REPOSITORY_ROOT) }
+    : measured;
   const files = await writeReport(results, options.outDir);
   return { results, files };
 }

@@ -6,12 +6,15 @@
  *
  * Variants of the same bundle: with `--enable-source-maps` (the stack sets it in NODE_OPTIONS),
  * and — to price one finding — a build with `@aws-sdk/client-s3` stubbed out (only the report
- * job uses it, yet every class's function loads it).
+ * job uses it, yet every class's function loads it), one with zod's locales emptied, and one
+ * built with esbuild's code splitting, where every dynamic `import()` (the report job's S3
+ * client, the SDK's credential providers) becomes a chunk loaded on first use: its init is the
+ * entry file and the chunks it imports statically, and its size is what those weigh.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
@@ -34,6 +37,7 @@ export interface BundleStats {
 export interface InitVariant {
   readonly id: string;
   readonly title: string;
+  /** The file's size; for the code-splitting build, the bytes loaded at import (entry + static chunks). */
   readonly bundleBytes: number;
   /** `import()` of the bundle, ms. */
   readonly importMs: Summary;
@@ -47,6 +51,8 @@ export interface ColdStartResult {
   readonly entry: string;
   readonly esbuildOptions: Readonly<Record<string, unknown>>;
   readonly bundle: BundleStats;
+  /** The code-splitting build: bytes loaded at import (entry + static chunks) and in chunks loaded on first use. */
+  readonly split?: { readonly bytesAtInit: number; readonly lazyBytes: number };
   readonly variants: readonly InitVariant[];
   readonly runs: number;
   readonly warmups: number;
@@ -113,6 +119,45 @@ async function bundle(outfile: string, plugins: Plugin[] = []): Promise<Metafile
   return metafile;
 }
 
+/**
+ * The same build with code splitting (ESM): dynamic imports go to their own chunks. Returns the
+ * entry file and the bytes loaded at import — the entry and every chunk reachable from it by
+ * static imports (the lazily loaded chunks are left out).
+ */
+async function splitBundle(outdir: string): Promise<{ entry: string; bytesAtInit: number; lazyBytes: number }> {
+  const { metafile } = await build({
+    ...esbuildOptions,
+    mainFields: [...esbuildOptions.mainFields],
+    entryPoints: { index: CONSUMER_ENTRY },
+    outdir,
+    splitting: true,
+    outExtension: { '.js': '.mjs' },
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const { staticBytes, totalBytes } = staticallyLoaded(metafile, 'index.mjs');
+  return { entry: join(outdir, 'index.mjs'), bytesAtInit: staticBytes, lazyBytes: totalBytes - staticBytes };
+}
+
+/** Bytes of the output named `entryFile` and of every output it reaches by static imports; and of all outputs. */
+export function staticallyLoaded(metafile: Metafile, entryFile: string): { staticBytes: number; totalBytes: number } {
+  const outputs = Object.entries(metafile.outputs).filter(([path]) => !path.endsWith('.map'));
+  const byPath = new Map(outputs);
+  const start = outputs.find(([path]) => basename(path) === entryFile)?.[0];
+  const seen = new Set<string>();
+  const queue = start ? [start] : [];
+  while (queue.length > 0) {
+    const path = queue.pop() as string;
+    if (seen.has(path)) continue;
+    seen.add(path);
+    for (const imported of byPath.get(path)?.imports ?? []) {
+      if (imported.kind === 'import-statement' && !imported.external && byPath.has(imported.path)) queue.push(imported.path);
+    }
+  }
+  const sum = (paths: Iterable<string>) => [...paths].reduce((total, path) => total + (byPath.get(path)?.bytes ?? 0), 0);
+  return { staticBytes: sum(seen), totalBytes: sum(byPath.keys()) };
+}
+
 /** Output bytes grouped by npm package; this repository's own files count as `(app)`. */
 export function packageSizes(metafile: Metafile): { name: string; bytes: number }[] {
   const sizes = new Map<string, number>();
@@ -167,12 +212,20 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
     await bundle(noS3, [stubS3]);
     const noLocales = join(dir, 'no-zod-locales', 'index.mjs');
     await bundle(noLocales, [stubZodLocales]);
+    const split = await splitBundle(join(dir, 'split'));
 
     const variants = [
       { id: 'bundle', title: 'the consumer bundle', path: main, nodeOptions: '' },
       { id: 'bundle-source-maps', title: 'the same, with NODE_OPTIONS=--enable-source-maps (as deployed)', path: main, nodeOptions: '--enable-source-maps' },
       { id: 'bundle-without-s3', title: 'the same bundle with @aws-sdk/client-s3 stubbed out', path: noS3, nodeOptions: '' },
       { id: 'bundle-without-zod-locales', title: "the same bundle with zod's locales namespace emptied", path: noLocales, nodeOptions: '' },
+      {
+        id: 'bundle-split',
+        title: "built with esbuild's code splitting: dynamic imports (the S3 client, the SDK's credential providers) in chunks loaded on first use",
+        path: split.entry,
+        nodeOptions: '',
+        bytes: split.bytesAtInit,
+      },
     ];
     const samples = new Map(variants.map((v) => [v.id, { importMs: [] as number[], readyMs: [] as number[], deltaMs: [] as number[] }]));
     for (let run = 0; run < options.warmups + options.runs; run++) {
@@ -197,11 +250,12 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
         sourceMapBytes: (await stat(`${main}.map`)).size,
         packages: packageSizes(metafile),
       },
+      split: { bytesAtInit: split.bytesAtInit, lazyBytes: split.lazyBytes },
       variants: await Promise.all(
         variants.map(async (variant) => ({
           id: variant.id,
           title: variant.title,
-          bundleBytes: (await stat(variant.path)).size,
+          bundleBytes: 'bytes' in variant && variant.bytes !== undefined ? variant.bytes : (await stat(variant.path)).size,
           importMs: summarize(samples.get(variant.id)?.importMs ?? []),
           readyMs: summarize(samples.get(variant.id)?.readyMs ?? []),
           importDeltaMs: summarize(samples.get(variant.id)?.deltaMs ?? []),

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { profiles, runBench, type BenchResults } from '../../bench/bench';
+import { parseBaseline } from '../../bench/compare';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -17,7 +18,9 @@ describe('npm run bench (tiny profile)', () => {
   it('measures everything and writes benchmarks.md and benchmarks.json', { timeout: 180_000 }, async () => {
     const outDir = await mkdtemp(join(tmpdir(), 'sqs-jobs-bench-'));
     dirs.push(outDir);
-    const { results, files } = await runBench({ profile: profiles.tiny, outDir });
+    const baselineFile = join(import.meta.dirname, '..', '..', 'docs', 'benchmarks-baseline.json');
+    const baseline = { file: baselineFile, results: parseBaseline(await readFile(baselineFile, 'utf8'), baselineFile) };
+    const { results, files } = await runBench({ profile: profiles.tiny, outDir, baseline });
     expect(files).toEqual([join(outDir, 'benchmarks.md'), join(outDir, 'benchmarks.json')]);
 
     const json = JSON.parse(await readFile(join(outDir, 'benchmarks.json'), 'utf8')) as BenchResults;
@@ -42,9 +45,13 @@ describe('npm run bench (tiny profile)', () => {
     expect(results.endToEnd?.pacedLatencyMs.n).toBe(profiles.tiny.endToEnd.pacedJobs);
     expect(results.coldStart?.bundle.bytes).toBeGreaterThan(100_000);
     expect(results.coldStart?.variants.every((v) => v.importMs.median > 0)).toBe(true);
+    expect(results.coldStart?.split?.bytesAtInit).toBeLessThan(results.coldStart?.bundle.bytes ?? 0);
+    // Compared with the stored baseline: every measurement has lines, both commits are named.
+    expect(json.beforeAfter?.before.commit).toBe('785dec7');
+    expect(new Set(json.beforeAfter?.lines.map((l) => l.section))).toEqual(new Set(['billable', 'enqueue', 'consumer', 'endToEnd', 'coldStart']));
 
     const md = await readFile(join(outDir, 'benchmarks.md'), 'utf8');
-    for (const heading of ['## 1. Billable units', '### Where the units go', '## Findings', '## 2. Enqueue overhead', '## 3. Consumer overhead', '## 4. End to end', '## 5. Cold start', '## Prices']) {
+    for (const heading of ['## Before → after', '## 1. Billable units', '### Where the units go', '## Findings', '## 2. Enqueue overhead', '## 3. Consumer overhead', '## 4. End to end', '## 5. Cold start', '## Prices']) {
       expect(md).toContain(heading);
     }
     expect(md).not.toMatch(/NaN|undefined/);

@@ -3,16 +3,38 @@
  * so that all three agree on key and index names.
  *
  * One item per job, keyed by `id`. Two KEYS_ONLY indexes list jobs newest first:
- * - `byStatus`: partition `status`, sort `statusAt` (when the job entered that status);
+ * - `byStatus`: partition `statusShard` (the status and a shard, see below), sort `statusAt`
+ *   (when the job entered that status; for `scheduled` jobs, when they are due);
  * - `byClass`: partition `class`, sort `enqueuedAt`.
  * KEYS_ONLY keeps index writes at one unit each, and `byClass` is written only on insert
  * because neither of its keys ever changes.
+ *
+ * Every job passes through `running` and most end in `completed`; with the bare status as the
+ * partition key, all of them would write to one index partition, which takes about 1,000
+ * writes a second before DynamoDB throttles it (and, with it, the table). Each status is
+ * therefore spread over `STATUS_SHARDS` partitions by a hash of the job id; readers query all
+ * of a status's shards and merge them.
  */
 export const jobTable = {
   partitionKey: 'id',
   ttlAttribute: 'expiresAt',
   indexes: {
-    byStatus: { name: 'byStatus', partitionKey: 'status', sortKey: 'statusAt' },
+    byStatus: { name: 'byStatus', partitionKey: 'statusShard', sortKey: 'statusAt' },
     byClass: { name: 'byClass', partitionKey: 'class', sortKey: 'enqueuedAt' },
   },
 } as const;
+
+/** Index partitions per status: room for about 8,000 status changes a second each. */
+export const STATUS_SHARDS = 8;
+
+/** The byStatus partition a job in `status` belongs to. */
+export function statusShard(status: string, jobId: string): string {
+  let hash = 0;
+  for (let i = 0; i < jobId.length; i++) hash = (Math.imul(hash, 31) + jobId.charCodeAt(i)) >>> 0;
+  return `${status}#${hash % STATUS_SHARDS}`;
+}
+
+/** Every byStatus partition of `status`. */
+export function statusShards(status: string): string[] {
+  return Array.from({ length: STATUS_SHARDS }, (_, shard) => `${status}#${shard}`);
+}

@@ -1,6 +1,6 @@
 /**
  * Lists jobs newest first from the two KEYS_ONLY indexes, across as many index partitions as
- * the filter needs (one status, one class, or every class), merging them page by page. The
+ * the filter needs (a status's shards, one class, or every class), merging them page by page. The
  * cursor remembers where each partition stopped, so pages never repeat or skip a job.
  *
  * @example
@@ -9,7 +9,7 @@
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidOptionError } from '../errors';
-import { jobTable } from '../job-table';
+import { jobTable, statusShards } from '../job-table';
 import type { JobStatus } from '../lifecycle';
 import { batchGetJobs } from './batch-get';
 import type { JobRecord } from './job-record';
@@ -130,7 +130,7 @@ export async function queryJobs(
 
 function partitionsFor(filter: JobFilter, classNames: readonly string[]) {
   const { byStatus, byClass } = jobTable.indexes;
-  if (filter.status) return [{ name: `status:${filter.status}`, index: byStatus, value: filter.status }];
+  if (filter.status) return statusShards(filter.status).map((value) => ({ name: `status:${value}`, index: byStatus, value }));
   const classes = filter.class ? [filter.class] : classNames;
   return classes.map((value) => ({ name: `class:${value}`, index: byClass, value }));
 }

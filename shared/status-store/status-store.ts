@@ -20,7 +20,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { JobStateConflictError } from '../errors';
-import { jobTable } from '../job-table';
+import { jobTable, statusShard } from '../job-table';
 import { sourcesOf, type JobStatus } from '../lifecycle';
 import { pipelineSettings } from '../pipeline-settings';
 import { ERROR_MESSAGE_CHARS, boundedPayload, boundedResult, truncate, type JobErrorEntry, type JobRecord } from './job-record';
@@ -154,7 +154,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
    * scheduled tick): name and class are filled in only where missing.
    */
   function settleUnrun(e: ExpressionBuilder, job: UnrunJob, status: 'failed' | 'cancelled'): Promise<void> {
-    e.set('status', status).set('statusAt', isoNow());
+    e.set('status', status).set('statusShard', statusShard(status, job.id)).set('statusAt', isoNow());
     for (const [attribute, value] of [
       ['name', job.name],
       ['class', job.class],
@@ -172,8 +172,8 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
   }
 
   /** SET status + statusAt, with the from-states of the transition table as a condition. */
-  function moveTo(e: ExpressionBuilder, status: JobStatus): void {
-    e.set('status', status).set('statusAt', isoNow());
+  function moveTo(e: ExpressionBuilder, id: string, status: JobStatus): void {
+    e.set('status', status).set('statusShard', statusShard(status, id)).set('statusAt', isoNow());
     e.condition(e.isOneOf('status', sourcesOf(status)));
   }
 
@@ -188,6 +188,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
         name: job.name,
         class: job.class,
         status: scheduled ? 'scheduled' : 'queued',
+        statusShard: statusShard(scheduled ? 'scheduled' : 'queued', job.id),
         gen: 1,
         attempts: 0,
         maxAttempts: job.maxAttempts,
@@ -237,7 +238,8 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
     async claim(input) {
       const nowMs = now();
       const e = new ExpressionBuilder();
-      e.set('status', 'running').set('statusAt', isoNow()).set('startedAt', isoNow());
+      e.set('status', 'running').set('statusShard', statusShard('running', input.id));
+      e.set('statusAt', isoNow()).set('startedAt', isoNow());
       e.set('leaseUntil', nowMs + input.leaseMs).set('expiresAt', expiresAfter(retention.unfinishedDays));
       e.setExpression('attempts', `if_not_exists(${e.name('attempts')}, ${e.value(0)}) + ${e.value(1)}`);
       for (const [attribute, value] of [
@@ -285,7 +287,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async complete(token, result) {
       const e = new ExpressionBuilder();
-      moveTo(e, 'completed');
+      moveTo(e, token.id, 'completed');
       holdsClaim(e, token);
       e.set('finishedAt', isoNow()).set('result', boundedResult(result));
       e.set('expiresAt', expiresAfter(retention.completedDays));
@@ -295,7 +297,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async scheduleRetry(token, { errors, nextAttemptAt }) {
       const e = new ExpressionBuilder();
-      moveTo(e, 'retrying');
+      moveTo(e, token.id, 'retrying');
       holdsClaim(e, token);
       // The newest error is errors[-1]; `lastError` is kept for the final reason only.
       e.set('nextAttemptAt', nextAttemptAt).set('errors', errors);
@@ -305,7 +307,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async release(token, nextAttemptAt) {
       const e = new ExpressionBuilder();
-      moveTo(e, 'queued');
+      moveTo(e, token.id, 'queued');
       holdsClaim(e, token);
       // A release does not count as an attempt.
       e.setExpression('attempts', `${e.name('attempts')} - ${e.value(1)}`);
@@ -321,7 +323,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.set('expiresAt', expiresAfter(retention.failedDays));
       e.remove('leaseUntil', 'nextAttemptAt');
       if ('token' in target) {
-        moveTo(e, 'failed');
+        moveTo(e, target.token.id, 'failed');
         holdsClaim(e, target.token);
         return update(target.token.id, e, `running attempt ${target.token.attempt}`);
       }
@@ -331,14 +333,14 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async markDispatched(id, dueAt) {
       const e = new ExpressionBuilder();
-      moveTo(e, 'queued');
+      moveTo(e, id, 'queued');
       e.set('nextAttemptAt', dueAt).remove('pendingMessage');
       await update(id, e, 'scheduled');
     },
 
     async cancel(id, reason) {
       const e = new ExpressionBuilder();
-      moveTo(e, 'cancelled');
+      moveTo(e, id, 'cancelled');
       e.set('finishedAt', isoNow()).set('lastError', reason).set('expiresAt', expiresAfter(retention.completedDays));
       e.remove('pendingMessage', 'nextAttemptAt');
       await update(id, e, 'scheduled, queued or retrying');
@@ -352,7 +354,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async requeueFailed(id, { fromGen, toGen, maxAttempts }) {
       const e = new ExpressionBuilder();
-      moveTo(e, 'queued');
+      moveTo(e, id, 'queued');
       e.condition(`${e.name('status')} = ${e.value('failed')}`);
       e.condition(`${e.name('gen')} = ${e.value(fromGen)}`);
       e.set('gen', toGen).set('attempts', 0).set('maxAttempts', maxAttempts);

@@ -149,7 +149,7 @@ describe('provisionPipeline', () => {
     expect(indexes).toEqual({
       byStatus: {
         keys: [
-          { AttributeName: 'status', KeyType: 'HASH' },
+          { AttributeName: 'statusShard', KeyType: 'HASH' },
           { AttributeName: 'statusAt', KeyType: 'RANGE' },
         ],
         projection: 'KEYS_ONLY',

@@ -10,6 +10,7 @@ function record(overrides: Partial<JobRecord>): JobRecord {
     name: 'demo.flaky',
     class: 'default',
     status: 'queued',
+    statusShard: 'queued#0',
     gen: 1,
     attempts: 0,
     maxAttempts: 3,

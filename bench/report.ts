@@ -462,7 +462,7 @@ function renderFindings(r: BenchResults, push: Push): void {
     'Savings of data-model changes are computed by re-pricing the run\'s recorded item images (before/after each write) under the ' +
       'changed model with the same AWS rules (`bench/what-if.ts`); they are estimates for a decision, not measurements of changed code. ' +
       '$ figures are per million jobs at list prices. Status: F1 and F2 are **kept** by decision, F3 is **left for later**, F4 and F7 are ' +
-      '**fixed**, F6 is **partly addressed** (see there), F5 is by design.',
+      '**fixed**, F6 is **open** (a lazy import was tried and reverted; see there), F5 is by design.',
     '',
   );
 
@@ -635,17 +635,16 @@ function renderF6(r: BenchResults, cold: NonNullable<BenchResults['coldStart']>,
   const importLine = compareLine(r, 'coldStart', 'importMs');
   const s3Still = noS3 !== undefined && noS3.importDeltaMs.median < -5;
   const lines = [
-    `**F6. Every consumer bundle carries code it never runs — partly addressed** (lambdas/consumer.ts imports the whole registry). ` +
+    `**F6. Every consumer bundle carries code it never runs — open** (lambdas/consumer.ts imports the whole registry). ` +
       `The bundle is ${kib(cold.bundle.bytes)}${was(r, sizeLine, kib)}; module init (\`import()\`), median of ${cold.runs}: ${num(base.importMs.median, 0)} ms` +
       `${was(r, importLine, (v) => `${num(v, 0)} ms`)}. zod's locales (error messages in ~50 languages, never used) are ${kib(locales?.bytes ?? 0)} of it ` +
       `and @aws-sdk/client-s3 (only the report job uses it) ${kib(s3?.bytes ?? 0)}. Without zod's locales: ${delta(noLocales)}; without the S3 client: ${delta(noS3)}.`,
   ];
   if (s3Still) {
     lines.push(
-      'The fix so far — the report job `import()`s the S3 client on first use — defers *evaluating* it, but esbuild inlines a dynamic import into the ' +
-        'same file, and a namespace import cannot be tree-shaken, so every S3 command is now bundled where two were before' +
-        (sizeLine && sizeLine.direction !== 'same' ? ` (${sizeLine.note.replace(/^.*?: /, '')})` : '') +
-        '. V8 still compiles the whole file at every cold start, evaluated or not, so stubbing the client out still saves what it saved before.' +
+      'A lazy `import()` of the S3 client in the report job was tried and reverted: it deferred *evaluating* the client, but esbuild inlines a ' +
+        'dynamic import into the same file and cannot tree-shake a namespace import, so every S3 command got bundled (about +60 KiB), and V8 ' +
+        'compiles the whole file at every cold start either way: init time did not move.' +
         (split
           ? ` What would take the saving: esbuild's code splitting, which puts each dynamic import in a file of its own, loaded on first use — the S3 client ` +
             `and, as it happens, the SDK's credential providers (which then load on the first request, if at all): ${kib(split.bundleBytes)} loaded at init` +
@@ -655,7 +654,7 @@ function renderF6(r: BenchResults, cold: NonNullable<BenchResults['coldStart']>,
           : ''),
     );
   } else {
-    lines.push('The report job now `import()`s the S3 client on first use, and removing it from the file altogether no longer saves measurable init time.');
+    lines.push('Removing the S3 client from the file no longer saves measurable init time in this run.');
   }
   lines.push(
     'Since August 2025 Lambda bills the INIT phase of ZIP functions on managed runtimes, so init time is cost as well as latency, though only once ' +

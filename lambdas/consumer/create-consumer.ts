@@ -19,6 +19,7 @@ import { createScheduleLock } from '../../shared/status-store/schedule-lock';
 import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store';
 import { noJobMetrics, type JobMetrics } from './job-metrics';
 import { createRecordProcessor } from './process-record';
+import { collectVisibilityChanges } from './visibility-changes';
 
 export interface ConsumerOptions {
   readonly registry: JobRegistry;
@@ -67,13 +68,15 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     deadlineMarginMs: options.deadlineMarginMs ?? Math.min(DEADLINE_MARGIN_SECONDS * 1000, cls.timeoutSeconds * 100),
   });
 
+  const { queueUrl } = queueLocationFor(options.config, options.className);
   return async (event, context) => {
     const deadlineMs = now() + context.getRemainingTimeInMillis();
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+    const visibility = collectVisibilityChanges(options.clients.sqs, queueUrl, logger);
     await mapWithConcurrency(event.Records, cls.recordParallelism, async (record) => {
       let outcome: 'delete' | 'keep';
       try {
-        outcome = await process(record, deadlineMs);
+        outcome = await process(record, deadlineMs, visibility);
       } catch (error) {
         // AWS unreachable or a bug: keep the message; it comes back after its visibility timeout.
         logger.error('record could not be settled; it will be delivered again', {
@@ -84,6 +87,8 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
       }
       if (outcome === 'keep') batchItemFailures.push({ itemIdentifier: record.messageId });
     });
+    // Before the response: a record reported as failed must already have its new visibility.
+    await visibility.flush();
     metrics.flush();
     return { batchItemFailures };
   };

@@ -3,19 +3,20 @@
  * (`delete`) or must come back later (`keep`, reported as a batch item failure).
  *
  * Order matters for at-least-once delivery:
- * - a retry changes the message's visibility *before* the item is reported as failed;
+ * - a retry sets the message's visibility (sent for the whole batch before the batch response
+ *   returns) *before* the item is reported as failed;
  * - a terminal failure sends the DLQ copy *before* the record says `failed`, so a crash in
  *   between repeats the failure instead of losing the job;
  * - the attempt count of record is the job record's, never SQS's receive count.
  */
-import { ChangeMessageVisibilityCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../../shared/aws-clients';
 import type { BackoffPolicy } from '../../shared/backoff';
 import { deadLetterAttributes } from '../../shared/dead-letter';
 import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job';
 import { decodeEnvelope, encodeEnvelope, scheduleName, type Envelope } from '../../shared/envelope';
-import { PayloadValidationError, UnknownJobError, awsErrorName, errorMessage } from '../../shared/errors';
+import { PayloadValidationError, UnknownJobError, errorMessage } from '../../shared/errors';
 import type { JobRegistry } from '../../shared/job-registry';
 import { isTerminal } from '../../shared/lifecycle';
 import type { QueueLocation } from '../../shared/pipeline-config';
@@ -27,6 +28,7 @@ import { decideOnConflict } from './claim-decision';
 import { decideAfterFailure } from './failure-policy';
 import type { JobMetrics } from './job-metrics';
 import { runWithTimeout } from './run-with-timeout';
+import type { VisibilityChanges } from './visibility-changes';
 
 export type RecordOutcome = 'delete' | 'keep';
 
@@ -66,25 +68,6 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
   async function releaseOverlap(envelope: Envelope): Promise<void> {
     const lock = overlapLockOf(envelope);
     if (lock) await scheduleLock.release(lock, envelope.id).catch((e: unknown) => logger.warn('schedule lock not released', { error: errorMessage(e) }));
-  }
-
-  async function changeVisibility(record: SQSRecord, seconds: number): Promise<void> {
-    try {
-      await clients.sqs.send(
-        new ChangeMessageVisibilityCommand({
-          QueueUrl: queue.queueUrl,
-          ReceiptHandle: record.receiptHandle,
-          VisibilityTimeout: seconds,
-        }),
-      );
-    } catch (error) {
-      // A stale receipt handle (another delivery of the same message): the record, not the
-      // message's timing, decides when the job runs, so the other copy is enough.
-      logger.warn('could not change message visibility', {
-        messageId: record.messageId,
-        error: awsErrorName(error),
-      });
-    }
   }
 
   /** Copies a message to the DLQ; a decodable envelope is marked so that a redrive may re-run it. */
@@ -146,7 +129,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     return 'delete';
   }
 
-  async function process(record: SQSRecord, deadlineMs: number): Promise<RecordOutcome> {
+  async function process(record: SQSRecord, deadlineMs: number, visibility: VisibilityChanges): Promise<RecordOutcome> {
     let envelope: Envelope;
     try {
       envelope = decodeEnvelope(record.body);
@@ -181,7 +164,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     const remainingMs = deadlineMs - startMs - deps.deadlineMarginMs;
     if (remainingMs <= 0) {
       // Too close to the function timeout to start: back to the queue, no attempt counted.
-      await changeVisibility(record, 0);
+      visibility.set(record, 0);
       return 'keep';
     }
     const enqueuedAtDate = new Date(envelope.enqueuedAt);
@@ -229,7 +212,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       logger.info(`delivery not run: ${decision.why}`, { jobId: envelope.id, jobName: envelope.job, decision: decision.kind });
       if (decision.kind === 'drop') return 'delete';
       if (decision.kind === 'defer' || decision.kind === 'rearm') {
-        await changeVisibility(record, decision.kind === 'defer' ? decision.seconds : 1);
+        visibility.set(record, decision.kind === 'defer' ? decision.seconds : 1);
         return 'keep';
       }
       return failUnrun(record, envelope, facts, decision.why);
@@ -267,7 +250,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       await releaseOverlap(envelope);
       return 'delete';
     } catch (error) {
-      return settleFailure(record, definition, envelope, parsed.data, error, {
+      return settleFailure(record, visibility, definition, envelope, parsed.data, error, {
         token,
         context,
         jobLogger,
@@ -281,6 +264,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
 
   async function settleFailure(
     record: SQSRecord,
+    visibility: VisibilityChanges,
     definition: AnyJobDefinition,
     envelope: Envelope,
     payload: unknown,
@@ -309,7 +293,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     });
 
     if (decision.kind === 'release') {
-      await changeVisibility(record, decision.delaySeconds);
+      visibility.set(record, decision.delaySeconds);
       await store.release(token, nowMs + decision.delaySeconds * 1000).catch((e: unknown) => {
         jobLogger.warn('release not recorded', { error: errorMessage(e) });
       });
@@ -322,7 +306,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
 
     if (decision.kind === 'retry') {
       const nextAttemptAt = nowMs + decision.delaySeconds * 1000;
-      await changeVisibility(record, decision.delaySeconds);
+      visibility.set(record, decision.delaySeconds);
       await store.scheduleRetry(token, { errors, nextAttemptAt }).catch((e: unknown) => {
         jobLogger.warn('retry not recorded', { error: errorMessage(e) });
       });

@@ -21,7 +21,7 @@ import type { BenchResults } from './bench';
 import type { ScenarioResult } from './billable-units';
 import type { Summary } from './stats';
 
-export type FixId = 'F4' | 'F6' | 'F7' | 'S1';
+export type FixId = 'F3' | 'F4' | 'F6' | 'F7' | 'S1';
 
 export interface Fix {
   readonly id: FixId;
@@ -38,6 +38,11 @@ export interface ChangeSet {
 export const changesSince: Readonly<Record<string, ChangeSet>> = {
   '785dec7': {
     fixes: [
+      {
+        id: 'F3',
+        title:
+          'the consumer sends the visibility changes of one invocation as ChangeMessageVisibilityBatch, ten records per request, before the batch response returns (DLQ copies still go one by one: they must precede the record\'s `failed`)',
+      },
       { id: 'F4', title: 'retries no longer write `lastError` (it repeated the last error-history entry); the final failure reason is truncated to 500 characters' },
       {
         id: 'F6',
@@ -54,7 +59,7 @@ export const changesSince: Readonly<Record<string, ChangeSet>> = {
           'not a finding: the byStatus index is sharded (partition `<status>#<0..7>`, a new ~22-byte `statusShard` attribute) so one status no longer writes to a single index partition; units per write are unchanged',
       },
     ],
-    notChanged: 'F1 (byStatus rewritten on every transition) and F2 (the queued record at enqueue) are kept by decision, and F3 (batching visibility changes and DLQ copies) is left for later — see the findings — so the units they cost do not move.',
+    notChanged: 'F1 (byStatus rewritten on every transition) and F2 (the queued record at enqueue) are kept by decision — see the findings — so the write units they cost do not move.',
   },
 };
 
@@ -190,7 +195,7 @@ const bytes = (value: number) => Math.round(value).toLocaleString('en-US');
 function billableLines(before: ScenarioResult, after: ScenarioResult, fixes: readonly Fix[]): ComparisonLine[] {
   const scenario = after.id;
   const base = { section: 'billable' as const, scenario };
-  const unitsNote = 'unchanged: no fix touches the message flow (F3, batching visibility changes and DLQ copies, is left for later)';
+  const unitsNote = 'unchanged: only retried jobs change their visibility, and F3 batches those';
   const sqs = line(
     {
       ...base,
@@ -201,7 +206,8 @@ function billableLines(before: ScenarioResult, after: ScenarioResult, fixes: rea
       before: before.perJob.sqsRequests,
       after: after.perJob.sqsRequests,
       direction: spreadDirection(before.spread.sqsRequests, after.spread.sqsRequests),
-      candidates: [],
+      candidates: ['F3'],
+      why: 'visibility changes go in batches of up to ten per invocation instead of one request per record',
       whySame: unitsNote,
     },
     fixes,

@@ -456,12 +456,11 @@ function renderFindings(r: BenchResults, push: Push): void {
   const longErrors = scenario(r, 'retry-twice-long-errors');
   const fails = scenario(r, 'fails-4k');
   const wruPrice = r.prices.dynamoWriteRequestUnit.usd * 1e6;
-  const sqsPrice = r.prices.sqsRequest.usd * 1e6;
   push('## Findings: waste, what removing it would save, and what was decided', '');
   push(
     'Savings of data-model changes are computed by re-pricing the run\'s recorded item images (before/after each write) under the ' +
       'changed model with the same AWS rules (`bench/what-if.ts`); they are estimates for a decision, not measurements of changed code. ' +
-      '$ figures are per million jobs at list prices. Status: F1 and F2 are **kept** by decision, F3 is **left for later**, F4 and F7 are ' +
+      '$ figures are per million jobs at list prices. Status: F1 and F2 are **kept** by decision, F3 (visibility changes) and F4 and F7 are ' +
       '**fixed**, F6 is **open** (a lazy import was tried and reverted; see there), F5 is by design.',
     '',
   );
@@ -533,16 +532,15 @@ function renderFindings(r: BenchResults, push: Push): void {
     const failsSend = fails?.breakdown.find((row) => row.step === 'SendMessage → DLQ');
     const failsCmv = fails?.perJob.sqsRequestsByOperation.ChangeMessageVisibility ?? 0;
     push(
-      `**F3. Visibility changes and DLQ copies go one request per record — left for later** (lambdas/consumer/process-record.ts \`changeVisibility()\`, ` +
-        `\`deadLetter()\`). Only retried and failed jobs pay it. A job retried twice makes ${num(cmv)} ChangeMessageVisibility requests; when a batch's ` +
-        `records fail together (an outage of a dependency), one ChangeMessageVisibilityBatch per invocation would carry up to 10: ${num(cmv)} → ≥ ${num(cmv / 10)} ` +
-        `requests per job, up to ${usd((cmv - cmv / 10) * sqsPrice)} per million retried jobs, and nothing for jobs that succeed on their first attempt. ` +
+      `**F3. Visibility changes went one request per record — fixed for visibility changes** (lambdas/consumer/visibility-changes.ts: one ` +
+        `ChangeMessageVisibilityBatch per ten records per invocation, sent before the batch response returns). Only retried and failed jobs pay these. ` +
+        `A job retried twice now makes ${num(cmv)} ChangeMessageVisibility requests and ${num(retry.perJob.sqsRequestsByOperation.ChangeMessageVisibilityBatch ?? 0)} ` +
+        `ChangeMessageVisibilityBatch requests (a batch of records failing together shares one). ` +
         (failsSend
-          ? `The same holds for the DLQ copies (${num(failsSend.sqsRequestsPerJob)} SendMessage per failed job → SendMessageBatch, and ${num(failsCmv)} visibility changes before it). `
+          ? `DLQ copies still go one by one (${num(failsSend.sqsRequestsPerJob)} SendMessage per failed job; ${num(failsCmv)} visibility requests before it): each must be sent before its record says \`failed\`. `
           : '') +
         `That is small next to the DynamoDB writes of the same jobs (${num(retry.perJob.writeRequestUnits)} WRU, ${usd(retry.cost.dynamoWrites)}/M for a job retried twice), ` +
-        'and it needs the consumer to collect these per invocation (create-consumer.ts) while keeping the order ' +
-        '"visibility before the item failure, DLQ copy before the record says failed".',
+        'and the order "visibility before the item failure, DLQ copy before the record says failed" is kept.',
       '',
     );
   }

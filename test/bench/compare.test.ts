@@ -49,7 +49,7 @@ describe('before → after comparison', () => {
   it('finds nothing changed between a run and itself', () => {
     const c = compareResults(baseline, baseline);
     expect(c.before.commit).toBe('785dec7');
-    expect(c.fixes.map((f) => f.id)).toEqual(['F4', 'F6', 'F7', 'S1']);
+    expect(c.fixes.map((f) => f.id)).toEqual(['F3', 'F4', 'F6', 'F7', 'S1']);
     // 7 scenarios × 6 lines, 2 enqueue rates + 2 ratios, 4 consumer lines, throughput + 6 percentiles, 3 cold-start lines.
     expect(c.lines).toHaveLength(7 * 6 + 4 + 4 + 7 + 3);
     for (const line of c.lines) {
@@ -194,8 +194,8 @@ describe('comparison rules', () => {
   });
 
   it('knows the fixes since 785dec7 by short or long hash, none otherwise', () => {
-    expect(changesFor('785dec7').fixes).toHaveLength(4);
-    expect(changesFor('785dec7aaaaaaaa').fixes).toHaveLength(4);
+    expect(changesFor('785dec7').fixes).toHaveLength(5);
+    expect(changesFor('785dec7aaaaaaaa').fixes).toHaveLength(5);
     expect(changesFor('0000000')).toEqual({ fixes: [] });
   });
 

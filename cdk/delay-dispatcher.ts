@@ -3,9 +3,11 @@
  * stored as `scheduled` (delays beyond SQS's 15 minutes) to their class's work queue once they
  * are due within 15 minutes, with the rest of the wait as `DelaySeconds`.
  *
- * Runs never overlap: reserved concurrency 1 throttles a tick that arrives while a run is still
- * going, and the function's async settings (no retries, 60 s maximum age) drop it rather than
- * queue it up; the next tick comes a minute later and the dispatcher is idempotent anyway.
+ * Runs never overlap by default: reserved concurrency 1 throttles a tick that arrives while a run
+ * is still going, and the function's async settings (no retries, 60 s maximum age) drop it rather
+ * than queue it up; the next tick comes a minute later. Without a reservation (`reservedConcurrency:
+ * null`) a run longer than a minute can overlap the next; both may send the same due job, only one
+ * marks it queued, and the consumer runs it once.
  *
  * @example
  * new DelayDispatcher(this, 'DelayDispatcher', {
@@ -66,11 +68,11 @@ export interface DelayDispatcherProps {
   readonly depsLockFilePath?: string;
   /**
    * Reserved concurrency: 1 keeps two runs from overlapping. It takes one execution from the
-   * account's unreserved pool, which AWS keeps at 100 or more (new accounts with a quota of 10
-   * cannot reserve any).
+   * account's unreserved pool, which AWS keeps at 100 or more, so new accounts with a quota of 10
+   * cannot reserve any: `null` reserves nothing (runs may then overlap, see above).
    * @default 1
    */
-  readonly reservedConcurrency?: number;
+  readonly reservedConcurrency?: number | null;
 }
 
 export class DelayDispatcher extends Construct {
@@ -89,6 +91,7 @@ export class DelayDispatcher extends Construct {
   constructor(scope: Construct, id: string, props: DelayDispatcherProps) {
     super(scope, id);
     const { functionName, jobTable } = props;
+    const reservedConcurrency = props.reservedConcurrency === undefined ? 1 : props.reservedConcurrency;
 
     this.logGroup = new LogGroup(this, 'LogGroup', {
       logGroupName: `/aws/lambda/${functionName}`,
@@ -110,7 +113,7 @@ export class DelayDispatcher extends Construct {
       memorySize: 256,
       // Equal to the rate: a run still going when the next tick arrives is the exception.
       timeout: Duration.seconds(60),
-      reservedConcurrentExecutions: props.reservedConcurrency ?? 1,
+      ...(reservedConcurrency !== null && { reservedConcurrentExecutions: reservedConcurrency }),
       // Scheduler invokes asynchronously. A failed or throttled tick is not worth retrying:
       // the next one comes within a minute and covers the same jobs.
       retryAttempts: 0,

@@ -84,6 +84,14 @@ export interface JobPipelineProps {
   readonly schedules?: readonly CatalogSchedule[];
   /** How Scheduler retries a tick its queue refused. @default 1 hour, 10 retries */
   readonly scheduleRetry?: ScheduleRetrySettings;
+  /**
+   * Reserved concurrency of the delay dispatcher; 1 keeps its every-minute runs from overlapping.
+   * `null` reserves nothing, for accounts whose Lambda concurrency quota is still the new-account
+   * 10: functions may reserve only what leaves 100 executions unreserved, so there any reservation
+   * fails the deployment. Overlapping runs may then send a due job twice; the consumer runs it once.
+   * @default 1
+   */
+  readonly dispatcherReservedConcurrency?: number | null;
 }
 
 export class JobPipeline extends Construct {
@@ -125,6 +133,9 @@ export class JobPipeline extends Construct {
       classAlarmThresholds,
       schedules,
       ...(props.scheduleRetry !== undefined && { scheduleRetry: props.scheduleRetry }),
+      ...(props.dispatcherReservedConcurrency !== undefined && {
+        dispatcherReservedConcurrency: props.dispatcherReservedConcurrency,
+      }),
     });
     if (problems.length > 0) throw new JobPipelinePropsError(problems);
 
@@ -198,12 +209,17 @@ export class JobPipeline extends Construct {
       scheduleGroup: this.jobSchedules.group,
       alarmTopic: this.alarms.topic,
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+      ...(props.dispatcherReservedConcurrency !== undefined && {
+        reservedConcurrency: props.dispatcherReservedConcurrency,
+      }),
     });
 
     this.dashboard = new PipelineDashboard(this, 'Dashboard', {
       dashboardName: this.resourcePrefix,
       metricNamespace,
       classes: monitored,
+      schedules: this.jobSchedules,
+      delayDispatcher: this.delayDispatcher,
     });
 
     this.enqueuePolicy = new ManagedPolicy(this, 'EnqueuePolicy', {

@@ -1,12 +1,16 @@
 /**
  * One CloudWatch dashboard for the pipeline, a block of widgets per priority class: queue depth,
- * age of the oldest message, DLQ depth, job throughput and job duration percentiles.
+ * age of the oldest message, DLQ depth, job throughput and job duration percentiles. Below them
+ * one block for time: the schedule DLQ's depth and the delay dispatcher's runs, errors, duration
+ * and throttles.
  *
  * @example
  * new PipelineDashboard(this, 'Dashboard', {
  *   dashboardName: 'sqs-jobs-prod',
  *   metricNamespace: 'SqsJobs/prod',
  *   classes,
+ *   schedules,        // JobSchedules
+ *   delayDispatcher,  // DelayDispatcher
  * });
  */
 import { Duration } from 'aws-cdk-lib';
@@ -16,9 +20,12 @@ import {
   Stats,
   TextWidget,
   type HorizontalAnnotation,
+  type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { jobMetrics } from '../shared/metric-names';
+import type { DelayDispatcher } from './delay-dispatcher';
+import type { JobSchedules } from './job-schedules';
 import type { MonitoredClass } from './pipeline-alarms';
 import { jobMetric } from './job-metrics';
 
@@ -27,11 +34,18 @@ export interface PipelineDashboardProps {
   /** Namespace the consumers write their job metrics to. */
   readonly metricNamespace: string;
   readonly classes: readonly MonitoredClass[];
+  /** Schedule catalog whose dead-letter queue depth to graph. @default - no schedule DLQ widget */
+  readonly schedules?: JobSchedules;
+  /** Dispatcher whose runs, errors, duration and throttles to graph. @default - no dispatcher widgets */
+  readonly delayDispatcher?: DelayDispatcher;
   /** Time range shown when the dashboard opens. @default Duration.hours(3) */
   readonly defaultInterval?: Duration;
 }
 
 const ONE_MINUTE = Duration.minutes(1);
+const line = (label: string, value: number): HorizontalAnnotation => ({ label, value });
+const maxPerMinute = (label: string) => ({ statistic: Stats.MAXIMUM, period: ONE_MINUTE, label });
+const sumPerMinute = (label: string) => ({ statistic: Stats.SUM, period: ONE_MINUTE, label });
 
 export class PipelineDashboard extends Construct {
   readonly dashboard: Dashboard;
@@ -46,12 +60,19 @@ export class PipelineDashboard extends Construct {
       defaultInterval: props.defaultInterval ?? Duration.hours(3),
     });
     for (const subject of props.classes) this.addClass(subject);
+    const time = [
+      ...(props.schedules ? [scheduleDeadLetterWidget(props.schedules)] : []),
+      ...(props.delayDispatcher ? dispatcherWidgets(props.delayDispatcher) : []),
+    ];
+    if (time.length > 0) {
+      const heading = new TextWidget({ markdown: '## schedules and delay dispatcher', width: 24, height: 1 });
+      this.dashboard.addWidgets(heading);
+      this.dashboard.addWidgets(...time);
+    }
   }
 
   private addClass({ className, queues, thresholds }: MonitoredClass): void {
     const { queue, deadLetterQueue } = queues;
-    const line = (label: string, value: number): HorizontalAnnotation => ({ label, value });
-    const maxPerMinute = (label: string) => ({ statistic: Stats.MAXIMUM, period: ONE_MINUTE, label });
     const source = { namespace: this.metricNamespace, className };
 
     this.dashboard.addWidgets(new TextWidget({ markdown: `## ${className}`, width: 24, height: 1 }));
@@ -100,4 +121,38 @@ export class PipelineDashboard extends Construct {
       }),
     );
   }
+}
+
+function scheduleDeadLetterWidget({ deadLetterQueue, deadLetterAlarm }: JobSchedules): IWidget {
+  return new GraphWidget({
+    title: 'schedules: dead-letter queue depth',
+    width: 6,
+    left: [deadLetterQueue.metricApproximateNumberOfMessagesVisible(maxPerMinute('undelivered ticks'))],
+    // The alarm's own threshold, so the line cannot drift from what pages.
+    leftAnnotations: [line('alarm', deadLetterAlarm.toAnnotation().value)],
+  });
+}
+
+function dispatcherWidgets({ function: dispatcher }: DelayDispatcher): IWidget[] {
+  return [
+    new GraphWidget({
+      title: 'delay dispatcher: runs per minute',
+      width: 6,
+      left: [dispatcher.metricInvocations(sumPerMinute('runs')), dispatcher.metricErrors(sumPerMinute('errors'))],
+    }),
+    new GraphWidget({
+      title: 'delay dispatcher: run duration (ms)',
+      width: 6,
+      left: (['p50', 'p95'] as const).map((statistic) =>
+        dispatcher.metricDuration({ statistic, period: ONE_MINUTE, label: statistic }),
+      ),
+    }),
+    // A throttled tick is a run that found the previous one still going (reserved concurrency 1)
+    // or the account out of concurrency; either way its jobs wait for the next minute's run.
+    new GraphWidget({
+      title: 'delay dispatcher: throttled ticks per minute',
+      width: 6,
+      left: [dispatcher.metricThrottles(sumPerMinute('throttles'))],
+    }),
+  ];
 }

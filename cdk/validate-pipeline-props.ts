@@ -49,6 +49,8 @@ export interface PipelineShape {
   readonly schedules?: readonly CatalogSchedule[];
   /** @default DEFAULT_SCHEDULE_RETRY */
   readonly scheduleRetry?: ScheduleRetrySettings;
+  /** `null`: no reservation. @default 1 */
+  readonly dispatcherReservedConcurrency?: number | null;
 }
 
 export class JobPipelinePropsError extends Error {
@@ -100,6 +102,11 @@ export function pipelineProblems(shape: PipelineShape): string[] {
   }
 
   problems.push(...scheduleProblems(prefix, catalog, shape.schedules ?? [], shape.scheduleRetry));
+  // 0 would be accepted by Lambda and throttle every tick: the dispatcher would never run.
+  const reserved = shape.dispatcherReservedConcurrency;
+  if (reserved !== undefined && reserved !== null && !isIntIn(reserved, 1, Number.MAX_SAFE_INTEGER)) {
+    problems.push(`dispatcherReservedConcurrency must be an integer >= 1 or null (got ${reserved})`);
+  }
 
   for (const key of RESERVED_CONSUMER_ENV) {
     if (Object.hasOwn(shape.environment, key)) {

@@ -1,18 +1,26 @@
 /**
  * A pipeline built with every prop set (custom catalog, stage, prefix, metric namespace,
- * thresholds, e-mail, removal policy, extra environment, schedules and their retry settings)
- * plus a producer role granted `grantEnqueue`.
+ * thresholds, e-mail, removal policy, extra environment, schedules and their retry settings,
+ * no dispatcher reservation) plus a producer role granted `grantEnqueue`. The dispatcher's
+ * default reservation is checked on pipelines that are only built, not synthesized.
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Role, ServicePrincipal, type CfnRole } from 'aws-cdk-lib/aws-iam';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Match } from 'aws-cdk-lib/assertions';
+import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
 import type { PriorityClass } from '../../shared/priority-classes';
 import type { Schedule } from '../../shared/schedules/schedule-catalog';
+import { JobPipeline, type JobPipelineProps } from '../../cdk/job-pipeline';
+import { JobPipelinePropsError } from '../../cdk/validate-pipeline-props';
 import {
+  DISPATCHER_FIXTURE_ENTRY,
+  FIXTURE_ENTRY,
   actionsOf,
+  dashboardWidgets,
   logicalIdWhere,
   referencedIds,
   resourcesOfType,
@@ -83,6 +91,7 @@ beforeAll(() => {
       environment: { FEATURE_FLAG: 'on' },
       schedules: [hourly],
       scheduleRetry: { maxEventAge: Duration.minutes(5), retryAttempts: 0 },
+      dispatcherReservedConcurrency: null,
     },
     (stack) => {
       producer = new Role(stack, 'Producer', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
@@ -208,9 +217,39 @@ describe('schedules and dispatcher options', () => {
     );
   });
 
-  it('uses the pipeline DLQ threshold for the schedule DLQ alarm', () => {
+  it('uses the pipeline DLQ threshold for the schedule DLQ alarm and its dashboard line', () => {
     expect(alarm('acme-qa-schedule-dead-letter-queue').Properties['Threshold']).toBe(2);
     expect(alarm('acme-qa-bulk-dead-letter-queue').Properties['Threshold']).toBe(2);
+    const graph = dashboardWidgets(synth.json).find((w) => w.properties.title === 'schedules: dead-letter queue depth');
+    expect(graph?.properties.annotations?.horizontal).toEqual([{ label: 'alarm', value: 2, yAxis: 'left' }]);
+  });
+});
+
+describe('dispatcherReservedConcurrency', () => {
+  /** Built, not synthesized, and without bundling (no bundling stacks): the file keeps its one synthesis. */
+  const reservedWith = (props: JobPipelineProps): number | undefined => {
+    const stack = new Stack(new App({ context: { [BUNDLING_STACKS]: [] } }), 'Reserved');
+    const pipeline = new JobPipeline(stack, 'Pipeline', {
+      consumerEntry: FIXTURE_ENTRY,
+      dispatcherEntry: DISPATCHER_FIXTURE_ENTRY,
+      ...props,
+    });
+    return (pipeline.delayDispatcher.function.node.defaultChild as CfnFunction).reservedConcurrentExecutions;
+  };
+
+  it('reserves one execution by default and passes a number through', () => {
+    expect(reservedWith({})).toBe(1);
+    expect(reservedWith({ dispatcherReservedConcurrency: 3 })).toBe(3);
+  });
+
+  it('rejects 0 before building anything: the dispatcher would never run', () => {
+    expect(() => reservedWith({ dispatcherReservedConcurrency: 0 })).toThrow(JobPipelinePropsError);
+  });
+
+  it('reserves nothing with null (the synthesized pipeline above)', () => {
+    const fnId = logicalIdWhere(synth.json, 'AWS::Lambda::Function', 'FunctionName', 'acme-qa-delay-dispatcher');
+    expect(resource(fnId).Properties).not.toHaveProperty('ReservedConcurrentExecutions');
+    expect(reservedWith({ dispatcherReservedConcurrency: null })).toBeUndefined();
   });
 });
 

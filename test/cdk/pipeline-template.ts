@@ -106,3 +106,40 @@ export function statementsOf(document: Json): Statement[] {
 export function actionsOf(statement: Statement): string[] {
   return Array.isArray(statement.Action) ? statement.Action : [statement.Action];
 }
+
+export interface DashboardWidget {
+  readonly type: string;
+  readonly width: number;
+  readonly properties: {
+    readonly title?: string;
+    readonly markdown?: string;
+    readonly metrics?: Json[][];
+    readonly annotations?: { readonly horizontal?: Json[] };
+  };
+}
+
+/**
+ * The widgets of the template's one dashboard. The body is a Fn::Join of JSON text and tokens;
+ * the tokens are rendered as `{Ref:<id>}` and `{GetAtt:<id>.<attribute>}` so the body parses.
+ */
+export function dashboardWidgets(json: SynthesizedPipeline['json']): DashboardWidget[] {
+  const dashboards = resourcesOfType(json, 'AWS::CloudWatch::Dashboard');
+  const body = dashboards[0]?.[1].Properties['DashboardBody'];
+  if (dashboards.length !== 1 || body === undefined) throw new Error(`expected one dashboard, found ${dashboards.length}`);
+  return (JSON.parse(renderTokens(body)) as { widgets: DashboardWidget[] }).widgets;
+}
+
+function renderTokens(value: Json): string {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const join = value['Fn::Join'];
+    if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+      return join[1].map(renderTokens).join(join[0]);
+    }
+    const ref = value['Ref'];
+    if (typeof ref === 'string') return `{Ref:${ref}}`;
+    const getAtt = value['Fn::GetAtt'];
+    if (Array.isArray(getAtt)) return `{GetAtt:${getAtt.join('.')}}`;
+  }
+  throw new Error(`unexpected value in the dashboard body: ${JSON.stringify(value)}`);
+}

@@ -1,6 +1,6 @@
 /**
- * Time: the schedule catalog on EventBridge Scheduler (JobSchedules) and the every-minute delay
- * dispatcher (DelayDispatcher). One synthesis of this repository's catalog plus a disabled entry
+ * Time: the schedule catalog on EventBridge Scheduler (JobSchedules), the every-minute delay
+ * dispatcher (DelayDispatcher) and their block of the dashboard. One synthesis of this repository's catalog plus a disabled entry
  * with a class override and a time zone, default retry settings; the stand-in dispatcher under
  * fixtures/ is bundled. A pipeline without schedules is only built, not synthesized.
  */
@@ -26,6 +26,7 @@ import {
   DISPATCHER_FIXTURE_ENTRY,
   FIXTURE_ENTRY,
   actionsOf,
+  dashboardWidgets,
   logicalIdWhere,
   referencedIds,
   resourcesOfType,
@@ -33,6 +34,7 @@ import {
   statementsOf,
   synthesizePipeline,
   type CfnResource,
+  type DashboardWidget,
   type Json,
   type SynthesizedPipeline,
 } from './pipeline-template';
@@ -385,6 +387,66 @@ describe('delay dispatcher', () => {
         AlarmActions: [{ Ref: topicId }],
       });
     });
+  });
+});
+
+describe('dashboard', () => {
+  const TITLES = [
+    'schedules: dead-letter queue depth',
+    'delay dispatcher: runs per minute',
+    'delay dispatcher: run duration (ms)',
+    'delay dispatcher: throttled ticks per minute',
+  ] as const;
+  let widgets: DashboardWidget[];
+  beforeAll(() => {
+    widgets = dashboardWidgets(synth.json);
+  });
+  const widget = (title: (typeof TITLES)[number]): DashboardWidget['properties'] => {
+    const found = widgets.filter((w) => w.properties.title === title);
+    if (found.length !== 1 || !found[0]) throw new Error(`expected one widget "${title}", found ${found.length}`);
+    return found[0].properties;
+  };
+  const perMinute = (label: string, stat: string): Json => ({ label, period: 60, stat });
+  const dispatcherMetric = (metricName: string, label: string, stat: string): Json[] => [
+    'AWS/Lambda',
+    metricName,
+    'FunctionName',
+    `{Ref:${fnId}}`,
+    perMinute(label, stat),
+  ];
+
+  it('ends with a block for the schedules and the dispatcher: a heading, then one row of four graphs', () => {
+    const heading = widgets.findIndex((w) => w.properties.markdown === '## schedules and delay dispatcher');
+    expect(heading).toBeGreaterThan(0);
+    expect(widgets.slice(heading + 1).map((w) => [w.properties.title, w.width])).toEqual(TITLES.map((t) => [t, 6]));
+  });
+
+  it('graphs the visible messages of the schedule DLQ, Maximum per minute, with the alarm threshold', () => {
+    const { metrics, annotations } = widget('schedules: dead-letter queue depth');
+    expect(metrics).toEqual([
+      [
+        'AWS/SQS',
+        'ApproximateNumberOfMessagesVisible',
+        'QueueName',
+        `{GetAtt:${dlqId}.QueueName}`,
+        perMinute('undelivered ticks', 'Maximum'),
+      ],
+    ]);
+    expect(annotations?.horizontal).toEqual([{ label: 'alarm', value: 0, yAxis: 'left' }]);
+  });
+
+  it("graphs the dispatcher's runs and errors per minute, its duration p50 and p95, and its throttles", () => {
+    expect(widget('delay dispatcher: runs per minute').metrics).toEqual([
+      dispatcherMetric('Invocations', 'runs', 'Sum'),
+      dispatcherMetric('Errors', 'errors', 'Sum'),
+    ]);
+    expect(widget('delay dispatcher: run duration (ms)').metrics).toEqual([
+      dispatcherMetric('Duration', 'p50', 'p50'),
+      dispatcherMetric('Duration', 'p95', 'p95'),
+    ]);
+    expect(widget('delay dispatcher: throttled ticks per minute').metrics).toEqual([
+      dispatcherMetric('Throttles', 'throttles', 'Sum'),
+    ]);
   });
 });
 

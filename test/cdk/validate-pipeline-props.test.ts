@@ -170,6 +170,17 @@ describe('schedule problems', () => {
     ]);
   });
 
+  it('accepts a dispatcher reservation of a whole number >= 1 or null, nothing else', () => {
+    for (const ok of [undefined, null, 1, 5]) {
+      expect(pipelineProblems(shape({ dispatcherReservedConcurrency: ok }))).toEqual([]);
+    }
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(pipelineProblems(shape({ dispatcherReservedConcurrency: bad }))).toEqual([
+        `dispatcherReservedConcurrency must be an integer >= 1 or null (got ${bad})`,
+      ]);
+    }
+  });
+
   it('reserves the class name "schedule" and checks the names derived from the prefix', () => {
     expect(pipelineProblems(shape({ catalog: { schedule: valid } }))).toEqual([
       'class "schedule": name is reserved; its DLQ and alarms would clash with the schedules\' ones',

@@ -23,6 +23,11 @@ export interface AppContext {
    * @default - the repository's lambdas/dispatcher.ts
    */
   readonly dispatcherEntry?: string;
+  /**
+   * Context `dispatcherReservedConcurrency`: a whole number, or `none` for no reservation (an
+   * account whose concurrency quota is still 10 cannot reserve any). @default 1
+   */
+  readonly dispatcherReservedConcurrency?: number | null;
 }
 
 export function readAppContext(node: Node): AppContext {
@@ -30,11 +35,21 @@ export function readAppContext(node: Node): AppContext {
   const alarmEmail = optionalString(node, 'alarmEmail');
   const consumerEntry = optionalString(node, 'consumerEntry');
   const dispatcherEntry = optionalString(node, 'dispatcherEntry');
+  const reserved = optionalString(node, 'dispatcherReservedConcurrency');
+  let dispatcherReservedConcurrency: number | null | undefined;
+  if (reserved === 'none') dispatcherReservedConcurrency = null;
+  else if (reserved !== undefined) {
+    dispatcherReservedConcurrency = Number(reserved);
+    if (!Number.isInteger(dispatcherReservedConcurrency) || dispatcherReservedConcurrency < 1) {
+      throw new Error(`context "dispatcherReservedConcurrency" must be a whole number ≥ 1 or "none", got ${JSON.stringify(reserved)}`);
+    }
+  }
   return {
     stageName,
     ...(alarmEmail !== undefined && { alarmEmail }),
     ...(consumerEntry !== undefined && { consumerEntry }),
     ...(dispatcherEntry !== undefined && { dispatcherEntry }),
+    ...(dispatcherReservedConcurrency !== undefined && { dispatcherReservedConcurrency }),
   };
 }
 

@@ -28,5 +28,8 @@ new PipelineStack(app, resourcePrefix(namePrefix, context.stageName), {
   ...(context.alarmEmail !== undefined && { alarmEmail: context.alarmEmail }),
   ...(context.consumerEntry !== undefined && { consumerEntry: resolve(context.consumerEntry) }),
   ...(context.dispatcherEntry !== undefined && { dispatcherEntry: resolve(context.dispatcherEntry) }),
+  ...(context.dispatcherReservedConcurrency !== undefined && {
+    dispatcherReservedConcurrency: context.dispatcherReservedConcurrency,
+  }),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

@@ -24,6 +24,12 @@ describe('readAppContext', () => {
     expect(() => contextOf({ dispatcherEntry: true })).toThrow('context "dispatcherEntry" must be a string, got true');
   });
 
+  it('reads the dispatcher reservation: a whole number, or none', () => {
+    expect(contextOf({ dispatcherReservedConcurrency: '2' }).dispatcherReservedConcurrency).toBe(2);
+    expect(contextOf({ dispatcherReservedConcurrency: 'none' }).dispatcherReservedConcurrency).toBeNull();
+    expect(() => contextOf({ dispatcherReservedConcurrency: '0' })).toThrow(/must be a whole number ≥ 1 or "none"/);
+  });
+
   it('rejects a non-string value', () => {
     expect(() => contextOf({ stage: 3 })).toThrow('context "stage" must be a string, got 3');
   });

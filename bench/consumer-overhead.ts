@@ -103,6 +103,7 @@ function handlers(p: BenchPipeline<BenchRegistry>): Record<string, { title: stri
         const claim = await p.store.claim({
           id: envelope.id,
           gen: envelope.gen,
+          createIfMissing: false,
           name: envelope.job,
           class: CLASS_NAME,
           maxAttempts: 3,

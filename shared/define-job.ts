@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import type { BackoffPolicy } from './backoff';
 import { MAX_VISIBILITY_SECONDS } from './backoff';
 import { ConfigurationError, JobReleasedSignal } from './errors';
-import { isPriorityClassName, priorityClasses, type PriorityClassName } from './priority-classes';
+import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClassName } from './priority-classes';
 
 export interface JobLogger {
   debug(message: string, extra?: Record<string, unknown>): void;
@@ -89,8 +89,8 @@ function definitionProblems(def: AnyJobDefinition): string[] {
     return problems;
   }
   const cls = priorityClasses[def.class];
-  if (def.attempts !== undefined && !(Number.isInteger(def.attempts) && def.attempts >= 1 && def.attempts <= 100)) {
-    problems.push('attempts must be an integer from 1 to 100');
+  if (def.attempts !== undefined && !(Number.isInteger(def.attempts) && def.attempts >= 1 && def.attempts <= MAX_ATTEMPTS)) {
+    problems.push(`attempts must be an integer from 1 to ${MAX_ATTEMPTS}`);
   }
   if (def.timeoutSeconds !== undefined && !(def.timeoutSeconds > 0 && def.timeoutSeconds <= cls.timeoutSeconds)) {
     problems.push(`timeoutSeconds must be > 0 and ≤ the class timeout (${cls.timeoutSeconds}s)`);

@@ -48,7 +48,7 @@ const wireSchema = z.object({
   tick: tickSchema.optional(),
   payload: z.unknown(),
   /** Per-enqueue overrides of the job definition. */
-  maxAttempts: z.number().int().min(1).max(100).optional(),
+  maxAttempts: z.number().int().min(1).max(25).optional(),
   backoff: backoffSchema.optional(),
   /**
    * Set on the copy the consumer puts in a DLQ. When an operator redrives that copy, it may

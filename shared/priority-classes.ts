@@ -99,11 +99,19 @@ export function visibilityTimeoutSeconds(cls: PriorityClass): number {
   return cls.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
 }
 
+/** Attempts a job may have at most: leaves receives to spare under `REDRIVE_MAX_RECEIVES`. */
+export const MAX_ATTEMPTS = 25;
+
 /**
  * Receives before SQS moves a message to the DLQ on its own. The job record counts real
- * attempts; this is only the crash safety net, so it sits well above the attempts (AWS advises
- * at least 5 with Lambda, since throttled deliveries and hand-backs also count as receives).
+ * attempts, and a crashed attempt still uses one up; this is only the safety net for a
+ * consumer that dies before it can claim. Every delivery counts as a receive, also those that
+ * run nothing: throttled ones, releases (`ctx.release`), hand-backs near the deadline, and
+ * duplicates held back while a job runs or waits for its retry. So it sits far above the
+ * attempts (AWS's minimum advice with Lambda is 5).
  */
-export function redriveMaxReceiveCount(cls: PriorityClass): number {
-  return Math.max(10, cls.attempts * 2 + 5);
+export const REDRIVE_MAX_RECEIVES = 100;
+
+export function redriveMaxReceiveCount(_cls: PriorityClass): number {
+  return REDRIVE_MAX_RECEIVES;
 }

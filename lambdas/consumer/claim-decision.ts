@@ -21,10 +21,15 @@ export type ConflictDecision =
 
 export function decideOnConflict(
   record: JobRecord | undefined,
-  message: { readonly gen: number; readonly deadLettered?: boolean },
+  message: { readonly gen: number; readonly deadLettered?: boolean; readonly tick?: unknown },
   nowMs: number,
 ): ConflictDecision {
-  if (!record) return { kind: 'defer', seconds: 1, why: 'job record could not be read' };
+  if (!record) {
+    // Only a scheduled tick may create its record; any other job without one was removed.
+    return message.tick
+      ? { kind: 'defer', seconds: 1, why: 'job record could not be read' }
+      : { kind: 'drop', why: 'no job record: it was removed (an enqueue that never went out, or forgotten)' };
+  }
   if (record.gen > message.gen) {
     return { kind: 'drop', why: `stale copy: message generation ${message.gen}, job generation ${record.gen}` };
   }

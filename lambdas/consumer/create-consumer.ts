@@ -72,7 +72,7 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
   return async (event, context) => {
     const deadlineMs = now() + context.getRemainingTimeInMillis();
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
-    const visibility = collectVisibilityChanges(options.clients.sqs, queueUrl, logger);
+    const visibility = collectVisibilityChanges(options.clients.sqs, queueUrl, logger, now(), now);
     await mapWithConcurrency(event.Records, cls.recordParallelism, async (record) => {
       let outcome: 'delete' | 'keep';
       try {

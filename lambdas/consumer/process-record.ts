@@ -16,7 +16,15 @@ import type { BackoffPolicy } from '../../shared/backoff';
 import { deadLetterAttributes } from '../../shared/dead-letter';
 import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job';
 import { decodeEnvelope, encodeEnvelope, scheduleName, type Envelope } from '../../shared/envelope';
-import { PayloadValidationError, UnknownJobError, errorMessage } from '../../shared/errors';
+import {
+  JobStateConflictError,
+  JobTimeoutError,
+  NonRetryableError,
+  PayloadValidationError,
+  UnknownJobError,
+  errorMessage,
+  isErrorNamed,
+} from '../../shared/errors';
 import type { JobRegistry } from '../../shared/job-registry';
 import { isTerminal } from '../../shared/lifecycle';
 import type { QueueLocation } from '../../shared/pipeline-config';
@@ -94,10 +102,30 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     );
   }
 
-  /** Fails a job that did not run (or whose runs never finished): DLQ copy, then the record. */
-  async function failUnrun(record: SQSRecord, envelope: Envelope, job: JobFacts, reason: string): Promise<RecordOutcome> {
+  /**
+   * Fails a job that did not run (or whose runs never finished): DLQ copy, then the record,
+   * then `onFailed` when the job's definition and payload are known.
+   */
+  async function failUnrun(
+    record: SQSRecord,
+    envelope: Envelope,
+    job: JobFacts,
+    reason: string,
+    visibility: VisibilityChanges,
+    hook?: { definition: AnyJobDefinition; payload: unknown },
+  ): Promise<RecordOutcome> {
     const current = await store.get(job.id);
+    if (current && current.gen > job.gen) {
+      logger.info('stale copy dropped', { jobId: job.id, messageGen: job.gen, jobGen: current.gen });
+      return 'delete';
+    }
     if (current && current.gen === job.gen && isTerminal(current.status)) {
+      if (envelope.deadLettered && current.status === 'failed') {
+        // A redriven copy that still cannot run goes back to the DLQ with its reason, not away.
+        await deadLetter(record, envelope, reason, job);
+        logger.warn('redriven job still cannot run; back to the dead-letter queue', { jobId: job.id, reason });
+        return 'delete';
+      }
       logger.info('duplicate delivery of a finished job dropped', { jobId: job.id, status: current.status });
       return 'delete';
     }
@@ -120,13 +148,44 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
         { errors, reason, payload: job.payload },
       );
     } catch (error) {
-      // Finished or retried by an operator meanwhile: the DLQ copy is stale but harmless.
-      logger.warn('job record not marked failed', { jobId: job.id, reason: errorMessage(error) });
+      if (!isErrorNamed(error, JobStateConflictError)) throw error; // transient: the delivery repeats
+      // The job moved meanwhile (a live attempt, an operator): look again shortly. The DLQ copy
+      // just sent is then a stray; its generation keeps a redrive from running the job twice.
+      logger.warn('job changed before it could be marked failed; deferring', { jobId: job.id });
+      visibility.set(record, 2);
+      return 'keep';
     }
     metrics.failed(job.name);
     logger.error('job failed without running', { jobId: job.id, jobName: job.name, reason });
+    if (hook) await callOnFailed(hook.definition, hook.payload, new Error(reason), job, current?.attempts ?? 0);
     await releaseOverlap(envelope);
     return 'delete';
+  }
+
+  async function callOnFailed(
+    definition: AnyJobDefinition,
+    payload: unknown,
+    error: unknown,
+    job: Pick<JobFacts, 'id' | 'name' | 'enqueuedAt'>,
+    attempt: number,
+  ): Promise<void> {
+    if (!definition.onFailed) return;
+    const jobLogger = withKeys(logger, { jobId: job.id, jobName: job.name, attempt });
+    try {
+      await definition.onFailed(payload, error, {
+        jobId: job.id,
+        jobName: job.name,
+        attempt,
+        maxAttempts: attempt,
+        enqueuedAt: new Date(job.enqueuedAt ?? now()),
+        signal: new AbortController().signal,
+        logger: jobLogger,
+        setProgress: async () => undefined,
+        release: releaseJob,
+      });
+    } catch (hookError) {
+      jobLogger.error('onFailed hook threw', { error: errorMessage(hookError) });
+    }
   }
 
   async function process(record: SQSRecord, deadlineMs: number, visibility: VisibilityChanges): Promise<RecordOutcome> {
@@ -140,7 +199,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       logger.error('poison message moved to the dead-letter queue', { messageId: record.messageId, reason });
       return 'delete';
     }
-    const facts: JobFacts = {
+    let facts: JobFacts = {
       id: envelope.id,
       gen: envelope.gen,
       name: envelope.job,
@@ -150,14 +209,14 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     };
 
     const definition = deps.registry.get(envelope.job);
-    if (!definition) return failUnrun(record, envelope, facts, new UnknownJobError(envelope.job).message);
+    if (!definition) return failUnrun(record, envelope, facts, new UnknownJobError(envelope.job).message, visibility);
     const parsed = definition.schema.safeParse(envelope.payload);
     if (!parsed.success) {
       const error = new PayloadValidationError(
         envelope.job,
         parsed.error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
       );
-      return failUnrun(record, envelope, facts, error.message);
+      return failUnrun(record, envelope, facts, error.message, visibility);
     }
 
     const startMs = now();
@@ -168,10 +227,8 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       return 'keep';
     }
     const enqueuedAtDate = new Date(envelope.enqueuedAt);
-    const retryUntilMs = definition.retryUntil?.(enqueuedAtDate).getTime();
-    if (retryUntilMs !== undefined && startMs > retryUntilMs) {
-      return failUnrun(record, envelope, facts, `retryUntil (${new Date(retryUntilMs).toISOString()}) passed before the attempt started`);
-    }
+    // A redriven copy gets a fresh window, as an operator retry does.
+    const retryUntilMs = definition.retryUntil?.(envelope.deadLettered ? new Date(startMs) : enqueuedAtDate).getTime();
 
     const maxAttempts = envelope.maxAttempts ?? definition.attempts ?? deps.cls.attempts;
     const lock = overlapLockOf(envelope);
@@ -189,10 +246,12 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
         return 'delete';
       }
     }
-    const timeoutMs = Math.min((definition.timeoutSeconds ?? deps.cls.timeoutSeconds) * 1000, remainingMs);
+    const fullTimeoutMs = (definition.timeoutSeconds ?? deps.cls.timeoutSeconds) * 1000;
+    const timeoutMs = Math.min(fullTimeoutMs, remainingMs);
     const claimInput = {
       id: envelope.id,
       gen: envelope.gen,
+      createIfMissing: envelope.tick !== undefined,
       name: envelope.job,
       class: deps.className,
       maxAttempts,
@@ -202,10 +261,21 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     };
     let claim = await store.claim(claimInput);
     if (!claim.claimed && decideOnConflict(claim.record, envelope, now()).kind === 'rearm') {
-      // A redriven DLQ copy of a failed job: fresh attempts, then claim as usual. If another
-      // delivery re-armed it first, the claim below decides as for any duplicate.
-      await store.requeueFailed(envelope.id, { fromGen: envelope.gen, toGen: envelope.gen, maxAttempts }).catch(() => undefined);
-      claim = await store.claim(claimInput);
+      // A redriven DLQ copy of a failed job: fresh attempts as the next generation, so any other
+      // copy of the failed generation is stale from here on and runs nothing.
+      const nextGen = envelope.gen + 1;
+      const rearmed = await store
+        .requeueFailed(envelope.id, { fromGen: envelope.gen, toGen: nextGen, maxAttempts })
+        .then(() => true)
+        .catch((error: unknown) => {
+          if (!isErrorNamed(error, JobStateConflictError)) throw error;
+          return false; // another copy re-armed it first: the claim below drops this one
+        });
+      if (rearmed) {
+        envelope = { ...envelope, gen: nextGen };
+        facts = { ...facts, gen: nextGen };
+      }
+      claim = await store.claim({ ...claimInput, gen: envelope.gen });
     }
     if (!claim.claimed) {
       const decision = decideOnConflict(claim.record, envelope, now());
@@ -215,7 +285,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
         visibility.set(record, decision.kind === 'defer' ? decision.seconds : 1);
         return 'keep';
       }
-      return failUnrun(record, envelope, facts, decision.why);
+      return failUnrun(record, envelope, facts, decision.why, visibility, { definition, payload: parsed.data });
     }
 
     const { token } = claim;
@@ -232,6 +302,22 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       setProgress: (percent) => store.setProgress(token, percent),
       release: releaseJob,
     };
+
+    const settle = (error: unknown) =>
+      settleFailure(record, visibility, definition, envelope, parsed.data, error, {
+        token,
+        context,
+        jobLogger,
+        startMs,
+        errors: claim.record.errors,
+        backoff: envelope.backoff ?? definition.backoff ?? deps.cls.backoff,
+        retryUntilMs,
+        cutShortByDeadline: timeoutMs < fullTimeoutMs,
+      });
+    if (retryUntilMs !== undefined && startMs > retryUntilMs) {
+      // Checked under the claim, so a duplicate delivery cannot fail a job that is running.
+      return settle(new NonRetryableError(`retryUntil (${new Date(retryUntilMs).toISOString()}) passed before the attempt started`));
+    }
 
     jobLogger.info('job started', { maxAttempts: claim.record.maxAttempts });
     try {
@@ -250,15 +336,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       await releaseOverlap(envelope);
       return 'delete';
     } catch (error) {
-      return settleFailure(record, visibility, definition, envelope, parsed.data, error, {
-        token,
-        context,
-        jobLogger,
-        startMs,
-        errors: claim.record.errors,
-        backoff: envelope.backoff ?? definition.backoff ?? deps.cls.backoff,
-        retryUntilMs,
-      });
+      return settle(error);
     }
   }
 
@@ -277,12 +355,17 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       errors: readonly JobErrorEntry[] | undefined;
       backoff: BackoffPolicy;
       retryUntilMs: number | undefined;
+      /** The attempt had less than the job's own timeout, because the invocation was ending. */
+      cutShortByDeadline: boolean;
     },
   ): Promise<RecordOutcome> {
     const { token, jobLogger } = run;
     const nowMs = now();
     const durationMs = nowMs - run.startMs;
-    const decision = decideAfterFailure({
+    // A timeout the job's own limit did not cause is not its failure: hand it back uncounted.
+    const decision = run.cutShortByDeadline && isErrorNamed(error, JobTimeoutError)
+      ? ({ kind: 'release', delaySeconds: 0 } as const)
+      : decideAfterFailure({
       error,
       attempt: token.attempt,
       maxAttempts: run.context.maxAttempts,
@@ -322,9 +405,16 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       jobLogger.error('could not move the failed job to the dead-letter queue', { error: errorMessage(dlqError) });
       return 'keep';
     }
-    await store.fail({ token }, { errors, reason: decision.reason, payload: envelope.payload }).catch((e: unknown) => {
-      jobLogger.warn('failure not recorded', { error: errorMessage(e) });
-    });
+    try {
+      await store.fail({ token }, { errors, reason: decision.reason, payload: envelope.payload });
+    } catch (failError) {
+      if (!isErrorNamed(failError, JobStateConflictError)) {
+        // Transient: keep the message so the failure is settled again (its DLQ copy may repeat).
+        jobLogger.error('failure not recorded; the delivery will repeat', { error: errorMessage(failError) });
+        return 'keep';
+      }
+      jobLogger.warn('failure not recorded: the job moved on', { error: errorMessage(failError) });
+    }
     metrics.failed(envelope.job, durationMs);
     jobLogger.error('job failed', { reason: decision.reason });
     await releaseOverlap(envelope);

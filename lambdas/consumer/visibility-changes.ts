@@ -23,7 +23,16 @@ export interface VisibilityChanges {
 
 const SQS_BATCH_ENTRIES = 10;
 
-export function collectVisibilityChanges(sqs: SQSClient, queueUrl: string, logger: JobLogger): VisibilityChanges {
+/** SQS caps a message's total visibility at 12 hours from when it was received. */
+const MAX_TOTAL_VISIBILITY_SECONDS = 43_200;
+
+export function collectVisibilityChanges(
+  sqs: SQSClient,
+  queueUrl: string,
+  logger: JobLogger,
+  receivedAtMs: number = Date.now(),
+  now: () => number = Date.now,
+): VisibilityChanges {
   const pending = new Map<string, { record: SQSRecord; seconds: number }>();
   return {
     set(record, seconds) {
@@ -32,6 +41,8 @@ export function collectVisibilityChanges(sqs: SQSClient, queueUrl: string, logge
     async flush() {
       const entries = [...pending.values()];
       pending.clear();
+      // What is left of the 12 hours since the batch was received (a minute spare for clock drift).
+      const cap = Math.max(0, MAX_TOTAL_VISIBILITY_SECONDS - Math.ceil((now() - receivedAtMs) / 1000) - 60);
       for (let start = 0; start < entries.length; start += SQS_BATCH_ENTRIES) {
         const chunk = entries.slice(start, start + SQS_BATCH_ENTRIES);
         try {
@@ -41,7 +52,7 @@ export function collectVisibilityChanges(sqs: SQSClient, queueUrl: string, logge
               Entries: chunk.map(({ record, seconds }, i) => ({
                 Id: String(i),
                 ReceiptHandle: record.receiptHandle,
-                VisibilityTimeout: seconds,
+                VisibilityTimeout: Math.min(seconds, cap),
               })),
             }),
           );

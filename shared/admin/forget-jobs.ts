@@ -22,7 +22,7 @@ export async function listFlushable(
 }
 
 export async function forgetJobs(ctx: AdminContext, ids: readonly string[]): Promise<JobActionResult[]> {
-  const removed: { id: string; class: string }[] = [];
+  const removed: { id: string; class: string; gen: number }[] = [];
   const results = await mapWithConcurrency(ids, 8, async (id): Promise<JobActionResult> => {
     const record = await ctx.store.get(id);
     if (!record) return { id, ok: false, error: `no job with id "${id}"` };
@@ -32,7 +32,7 @@ export async function forgetJobs(ctx: AdminContext, ids: readonly string[]): Pro
     } catch (error) {
       return { id, ok: false, error: errorMessage(error) };
     }
-    removed.push({ id, class: record.class });
+    removed.push({ id, class: record.class, gen: record.gen });
     return { id, ok: true, detail: 'record removed' };
   });
   const copies = await removeDeadLetterCopies(ctx, removed);

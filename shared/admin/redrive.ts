@@ -51,7 +51,7 @@ export async function redriveDeadLetters(
     const method = options.method ?? 'auto';
     if (method !== 'copy') {
       try {
-        results.push({ class: className, method: 'move-task', moved: await moveTask(ctx, location.dlqUrl, report) });
+        results.push({ class: className, method: 'move-task', moved: await moveTask(ctx, location, report) });
         continue;
       } catch (error) {
         if (method === 'move-task' || !UNSUPPORTED.has(awsErrorName(error))) throw error;
@@ -62,12 +62,20 @@ export async function redriveDeadLetters(
   return results;
 }
 
-async function moveTask(ctx: AdminContext, dlqUrl: string, report: (moved: number, total?: number) => void): Promise<number> {
+async function moveTask(
+  ctx: AdminContext,
+  location: { queueUrl: string; dlqUrl: string },
+  report: (moved: number, total?: number) => void,
+): Promise<number> {
   const { sqs } = ctx.clients;
-  const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }));
-  const sourceArn = Attributes?.QueueArn;
-  // Without a destination, SQS returns every message to the queue it came from.
-  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: sourceArn }));
+  const arnOf = async (url: string) =>
+    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
+  const sourceArn = await arnOf(location.dlqUrl);
+  // An explicit destination: the consumer's own DLQ copies were sent, not redriven by SQS, so
+  // SQS may not know which queue they "came from".
+  const { TaskHandle } = await sqs.send(
+    new StartMessageMoveTaskCommand({ SourceArn: sourceArn, DestinationArn: await arnOf(location.queueUrl) }),
+  );
   for (;;) {
     const { Results = [] } = await sqs.send(new ListMessageMoveTasksCommand({ SourceArn: sourceArn, MaxResults: 10 }));
     const task = Results.find((t) => t.TaskHandle === TaskHandle) ?? Results[0];
@@ -88,11 +96,17 @@ async function copyBack(
   report: (moved: number) => void,
 ): Promise<number> {
   const { sqs } = ctx.clients;
+  // Move what is there now, no more: a poison message the consumer sends straight back would
+  // otherwise be moved again and again.
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['ApproximateNumberOfMessages'] }),
+  );
+  const limit = Number(Attributes?.ApproximateNumberOfMessages ?? 0);
   let moved = 0;
   let emptyReceives = 0;
-  while (emptyReceives < 2) {
+  while (emptyReceives < 2 && moved < limit) {
     const { Messages = [] } = await sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }),
+      new ReceiveMessageCommand({ QueueUrl: dlqUrl, MaxNumberOfMessages: Math.min(10, limit - moved), VisibilityTimeout: 60 }),
     );
     emptyReceives = Messages.length === 0 ? emptyReceives + 1 : 0;
     if (Messages.length === 0) continue;

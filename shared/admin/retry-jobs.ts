@@ -99,8 +99,14 @@ async function findDeadLetterPayloads(ctx: AdminContext, records: readonly JobRe
     const wanted = new Set(records.filter((r) => r.class === className).map((r) => r.id));
     const location = ctx.config.queues[className];
     if (!location) continue;
+    const genOf = new Map(records.map((r) => [r.id, r.gen]));
     const scan = await collectDeadLetters(ctx.clients.sqs, location.dlqUrl, (l) => wanted.has(l.jobId ?? ''));
-    for (const letter of scan.taken) payloads.set(letter.jobId!, letter.envelope?.payload);
+    // The copy of the generation that failed, if several are there.
+    for (const letter of scan.taken) {
+      if (!payloads.has(letter.jobId!) || letter.envelope?.gen === genOf.get(letter.jobId!)) {
+        payloads.set(letter.jobId!, letter.envelope?.payload);
+      }
+    }
     // Only read here; the copies are removed once the retries went through.
     await scan.releaseOthers();
     await changeVisibility(ctx.clients.sqs, location.dlqUrl, scan.taken.map((l) => l.message), 0);
@@ -108,17 +114,24 @@ async function findDeadLetterPayloads(ctx: AdminContext, records: readonly JobRe
   return payloads;
 }
 
-/** Removes the DLQ copies of the given jobs from their classes' DLQs; returns how many. */
+/**
+ * Removes the DLQ copies of the given jobs, up to each one's generation `gen`, from their
+ * classes' DLQs; returns how many. A copy of a newer generation (the job failed again since)
+ * stays: it may be the only place its payload lives.
+ */
 export async function removeDeadLetterCopies(
   ctx: AdminContext,
-  jobs: readonly { readonly id: string; readonly class: string }[],
+  jobs: readonly { readonly id: string; readonly class: string; readonly gen: number }[],
 ): Promise<number> {
   let removed = 0;
   for (const className of new Set(jobs.map((job) => job.class))) {
     const location = ctx.config.queues[className];
     if (!location) continue;
-    const ids = new Set(jobs.filter((job) => job.class === className).map((job) => job.id));
-    const scan = await collectDeadLetters(ctx.clients.sqs, location.dlqUrl, (l) => ids.has(l.jobId ?? ''));
+    const upTo = new Map(jobs.filter((job) => job.class === className).map((job) => [job.id, job.gen]));
+    const scan = await collectDeadLetters(ctx.clients.sqs, location.dlqUrl, (letter) => {
+      const gen = upTo.get(letter.jobId ?? '');
+      return gen !== undefined && (letter.envelope?.gen ?? 0) <= gen;
+    });
     removed += await deleteMessages(ctx.clients.sqs, location.dlqUrl, scan.taken.map((l) => l.message));
     await scan.releaseOthers();
   }

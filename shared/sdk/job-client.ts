@@ -63,6 +63,12 @@ export interface JobClient<R extends JobRegistry> {
 }
 
 const SQS_BATCH_ENTRIES = 10;
+/**
+ * A repeated idempotency key finds a job that was never picked up and is older than this: its
+ * first enqueue may have died between the record and the send, so the message goes out again
+ * (the consumer's claim makes a duplicate harmless). Younger jobs are simply waiting.
+ */
+const UNSENT_SUSPECT_AFTER_MS = 5 * 60_000;
 const SQS_BATCH_BYTES = 1_048_576;
 const RECORD_WRITE_CONCURRENCY = 16;
 
@@ -77,11 +83,14 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
     ...(options.maxQueueDelaySeconds !== undefined ? { maxQueueDelaySeconds: options.maxQueueDelaySeconds } : {}),
   });
 
-  async function record(prepared: PreparedJob): Promise<{ created: boolean; job: EnqueuedJob }> {
+  async function record(prepared: PreparedJob): Promise<{ created: boolean; job: EnqueuedJob; resend: boolean }> {
     try {
       const { created, record: stored } = await store.createQueued(prepared.record);
+      const neverPickedUp =
+        !created && stored.status === 'queued' && stored.gen === 1 && stored.attempts === 0 && (stored.nextAttemptAt ?? 0) <= now();
       return {
         created,
+        resend: neverPickedUp && now() - Date.parse(stored.statusAt) > UNSENT_SUSPECT_AFTER_MS,
         job: { id: stored.id, name: stored.name, class: stored.class, status: stored.status, duplicate: !created },
       };
     } catch (error) {
@@ -111,9 +120,9 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
 
     async enqueue(job, payload, enqueueOptions = {}) {
       const prepared = prepareJob(registry, job, payload, enqueueOptions, config, settings(now()));
-      const { created, job: enqueued } = await record(prepared);
+      const { created, job: enqueued, resend } = await record(prepared);
       // A scheduled job is sent by the dispatcher when it is due.
-      if (!created || prepared.record.scheduled) return enqueued;
+      if ((!created && !resend) || prepared.record.scheduled) return enqueued;
       try {
         await clients.sqs.send(
           new SendMessageCommand({
@@ -123,6 +132,8 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
           }),
         );
       } catch (error) {
+        // A re-send leaves the existing record alone; a first send takes its record back.
+        if (resend) throw new EnqueueError(`could not re-send job ${enqueued.id}: ${errorMessage(error)}`, { cause: error });
         throw await sendFailed(prepared, error);
       }
       return enqueued;

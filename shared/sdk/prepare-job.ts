@@ -10,7 +10,7 @@ import { idempotentJobId, newJobId } from '../job-ids';
 import type { JobRegistry } from '../job-registry';
 import { queueLocationFor, type PipelineConfig } from '../pipeline-config';
 import { pipelineSettings } from '../pipeline-settings';
-import { isPriorityClassName, priorityClasses, type PriorityClass, type PriorityClassName } from '../priority-classes';
+import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClass, type PriorityClassName } from '../priority-classes';
 import type { NewJob } from '../status-store/status-store';
 
 /** Room kept for message attributes the consumer adds when it dead-letters the message. */
@@ -71,8 +71,8 @@ export function prepareJob(
   }
   const dueAt = dueTime(options, nowMs);
   const maxAttempts = options.attempts ?? definition.attempts ?? classes[className]?.attempts ?? priorityClasses[className].attempts;
-  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= 100)) {
-    throw new InvalidOptionError(`attempts must be an integer from 1 to 100; got ${maxAttempts}`);
+  if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS)) {
+    throw new InvalidOptionError(`attempts must be an integer from 1 to ${MAX_ATTEMPTS}; got ${maxAttempts}`);
   }
   const key = options.idempotencyKey;
   if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {

@@ -54,6 +54,12 @@ export interface ClaimInput {
   readonly leaseMs: number;
   /** A retry may start this early, to absorb clock skew between hosts. @defaultValue 2000 */
   readonly earlyToleranceMs?: number;
+  /**
+   * Create the record when there is none: only for a scheduled tick, which has no record
+   * before its first delivery. Any other job without a record was removed (an unsent enqueue
+   * rolled back, or forgotten) and must not come back to life.
+   */
+  readonly createIfMissing: boolean;
 }
 
 export type ClaimOutcome =
@@ -165,16 +171,29 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
     ] as const) {
       e.setExpression(attribute, `if_not_exists(${e.name(attribute)}, ${e.value(value)})`);
     }
+    // Never over a running attempt whose lease still holds: that attempt decides the outcome.
+    const waiting = sourcesOf(status).filter((from) => from !== 'running');
+    const sameGen = `${e.name('gen')} = ${e.value(job.gen)}`;
     e.condition(
-      `attribute_not_exists(${e.name('id')}) OR ${e.name('gen')} = ${e.value(job.gen)} AND ${e.isOneOf('status', sourcesOf(status))}`,
+      [
+        `attribute_not_exists(${e.name('id')})`,
+        `${sameGen} AND ${e.isOneOf('status', waiting)}`,
+        ...(sourcesOf(status).includes('running')
+          ? [`${sameGen} AND ${e.name('status')} = ${e.value('running')} AND ${e.name('leaseUntil')} < ${e.value(now())}`]
+          : []),
+      ].join(' OR '),
     );
     return update(job.id, e, `not yet run (generation ${job.gen})`);
   }
 
-  /** SET status + statusAt, with the from-states of the transition table as a condition. */
-  function moveTo(e: ExpressionBuilder, id: string, status: JobStatus): void {
+  /**
+   * SET status + statusAt, on condition that the job is in one of `from` (by default every
+   * status the transition table lets reach `status`; an operation narrows it to its own edge).
+   */
+  function moveTo(e: ExpressionBuilder, id: string, status: JobStatus, from: readonly JobStatus[] = sourcesOf(status)): void {
+    if (from.some((source) => !sourcesOf(status).includes(source))) throw new Error(`no transition to ${status} from ${from.join('/')}`);
     e.set('status', status).set('statusShard', statusShard(status, id)).set('statusAt', isoNow());
-    e.condition(e.isOneOf('status', sourcesOf(status)));
+    e.condition(e.isOneOf('status', from));
   }
 
   return {
@@ -254,12 +273,12 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.remove('nextAttemptAt');
       const dueBy = nowMs + (input.earlyToleranceMs ?? 2000);
       const waiting = sourcesOf('running').filter((st) => st !== 'running');
-      // A flat OR of ANDs: a new record (a scheduled tick), a due job that waits, or a running
+      // A flat OR of ANDs: a new record (a scheduled tick only), a due job that waits, or a running
       // job whose lease expired. (Nested parentheses cost the local emulator ~80 ms to parse.)
       const current = `${e.name('gen')} = ${e.value(input.gen)} AND ${e.name('attempts')} < ${e.name('maxAttempts')}`;
       e.condition(
         [
-          `attribute_not_exists(${e.name('id')})`,
+          ...(input.createIfMissing ? [`attribute_not_exists(${e.name('id')})`] : []),
           `${current} AND ${e.isOneOf('status', waiting)} AND attribute_not_exists(${e.name('nextAttemptAt')})`,
           `${current} AND ${e.isOneOf('status', waiting)} AND ${e.name('nextAttemptAt')} <= ${e.value(dueBy)}`,
           `${current} AND ${e.name('status')} = ${e.value('running')} AND ${e.name('leaseUntil')} < ${e.value(nowMs)}`,
@@ -307,7 +326,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async release(token, nextAttemptAt) {
       const e = new ExpressionBuilder();
-      moveTo(e, token.id, 'queued');
+      moveTo(e, token.id, 'queued', ['running']);
       holdsClaim(e, token);
       // A release does not count as an attempt.
       e.setExpression('attempts', `${e.name('attempts')} - ${e.value(1)}`);
@@ -333,7 +352,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async markDispatched(id, dueAt) {
       const e = new ExpressionBuilder();
-      moveTo(e, id, 'queued');
+      moveTo(e, id, 'queued', ['scheduled']);
       e.set('nextAttemptAt', dueAt).remove('pendingMessage');
       await update(id, e, 'scheduled');
     },
@@ -354,8 +373,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async requeueFailed(id, { fromGen, toGen, maxAttempts }) {
       const e = new ExpressionBuilder();
-      moveTo(e, id, 'queued');
-      e.condition(`${e.name('status')} = ${e.value('failed')}`);
+      moveTo(e, id, 'queued', ['failed']);
       e.condition(`${e.name('gen')} = ${e.value(fromGen)}`);
       e.set('gen', toGen).set('attempts', 0).set('maxAttempts', maxAttempts);
       e.set('requeuedAt', isoNow()).set('expiresAt', expiresAfter(retention.unfinishedDays));

@@ -73,16 +73,35 @@ describe('retrying failed jobs', () => {
     expect(await runtime.store.get(job.id)).toMatchObject({ status: 'failed', gen: 2 });
   });
 
-  it('re-runs a failed job once when its own DLQ copy is redriven', async () => {
+  it('re-runs a failed job once when its own DLQ copy is redriven, even from two copies', async () => {
     const job = await runtime.jobs.enqueue('test.non-retryable', {});
-    await settled(job.id, 'failed');
+    const failed = await settled(job.id, 'failed');
     await waitFor(async () => (await admin.stats()).classes.find((c) => c.class === 'default')!.dlqDepth > 0, 'the DLQ copy');
+    // A second copy of the same failure (a crash between the DLQ send and the record write, or
+    // an SQS duplicate): it must not make a second run.
+    const secondCopy = encodeEnvelope({
+      v: 1,
+      id: job.id,
+      job: 'test.non-retryable',
+      gen: 1,
+      enqueuedAt: failed.enqueuedAt,
+      payload: {},
+      deadLettered: true,
+    });
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({ QueueUrl: runtime.config.queues.default!.dlqUrl, MessageBody: secondCopy }),
+    );
 
-    const [result] = await admin.redrive({ class: 'default' });
+    const results = await admin.redrive({ class: 'default' });
 
-    expect(result?.method).toBe('copy'); // the emulator has no message-move tasks
+    expect(results[0]?.method).toBe('copy'); // the emulator has no message-move tasks
     await waitFor(() => runsOf(job.id).length === 2, 'the redriven run');
-    const after = await settled(job.id, 'failed');
-    expect(after).toMatchObject({ gen: 1, attempts: 1 }); // fresh attempts, same generation
+    // Re-armed as the next generation with fresh attempts; the other copy is stale from then on.
+    const after = await settled(job.id, 'failed', 2);
+    expect(after.attempts).toBe(1);
+    const marker = await runtime.jobs.enqueue('test.ok', { value: 2 });
+    await settled(marker.id, 'completed');
+    await waitFor(async () => (await admin.stats()).classes.find((c) => c.class === 'default')?.inFlight === 0, 'an idle queue');
+    expect(runsOf(job.id)).toHaveLength(2);
   });
 });

@@ -5,11 +5,12 @@
  */
 import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumer, type SqsBatchHandler } from '../../lambdas/consumer/create-consumer';
 import { toDocumentClient } from '../../shared/aws-clients';
+import { encodeEnvelope } from '../../shared/envelope';
 import { EnqueueError } from '../../shared/errors';
 import { createJobClient } from '../../shared/sdk/job-client';
 import { toSqsRecord } from '../../local/event-source-poller';
@@ -124,6 +125,34 @@ describe('consumer', () => {
     // Handed back with visibility 0: it can be received again at once, and then it runs.
     expect(await consume(await receiveEvent(1), context())).toEqual({ batchItemFailures: [] });
     expect(await runtime.store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1 });
+  });
+});
+
+describe('jobs without a record', () => {
+  it('never runs a job whose record is gone (an enqueue taken back, or a forgotten job)', async () => {
+    const id = 'removed-job-1';
+    await runtime.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl(),
+        MessageBody: encodeEnvelope({ v: 1, id, job: 'test.ok', gen: 1, enqueuedAt: new Date().toISOString(), payload: { value: 1 } }),
+      }),
+    );
+    expect(await consume(await receiveEvent(1), context())).toEqual({ batchItemFailures: [] });
+    expect(runsOf(id)).toHaveLength(0);
+    expect(await runtime.store.get(id)).toBeUndefined();
+  });
+
+  it('moves only scheduled jobs to queued when the dispatcher sends them', async () => {
+    const job = await runtime.jobs.enqueue('test.gated', { gate: 'dispatch-guard' });
+    const event = await receiveEvent(1);
+    const running = consume(event, context());
+    await expect.poll(() => runsOf(job.id).length).toBe(1);
+
+    await expect(runtime.store.markDispatched(job.id, Date.now())).rejects.toThrow(/is no longer scheduled/);
+
+    openGate('dispatch-guard');
+    await running;
+    expect(await runtime.store.get(job.id)).toMatchObject({ status: 'completed' });
   });
 });
 

@@ -57,7 +57,8 @@ describe('decideOnConflict', () => {
     expect(decideOnConflict(record({ status: 'failed', gen: 2 }), { gen: 1, deadLettered: true }, NOW).kind).toBe('drop');
   });
 
-  it('treats a missing record as transient', () => {
-    expect(decideOnConflict(undefined, { gen: 1 }, NOW)).toMatchObject({ kind: 'defer', seconds: 1 });
+  it('drops a job whose record is gone, but waits for a tick to record itself', () => {
+    expect(decideOnConflict(undefined, { gen: 1 }, NOW)).toMatchObject({ kind: 'drop', why: expect.stringMatching(/removed/) });
+    expect(decideOnConflict(undefined, { gen: 1, tick: {} }, NOW)).toMatchObject({ kind: 'defer', seconds: 1 });
   });
 });

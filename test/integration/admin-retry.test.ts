@@ -28,6 +28,12 @@ const settled = (id: string, status: JobStatus, gen?: number) =>
     return job?.status === status && (gen === undefined || job.gen === gen) ? job : undefined;
   }, `job ${id} to be ${status}`);
 
+/** Sends the consumer's marked DLQ copy of generation 1 of a `test.non-retryable` job. */
+async function sendMarkedCopy(queueUrl: string, id: string, enqueuedAt: string): Promise<void> {
+  const body = encodeEnvelope({ v: 1, id, job: 'test.non-retryable', gen: 1, enqueuedAt, payload: {}, deadLettered: true });
+  await runtime.clients.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+}
+
 describe('retrying failed jobs', () => {
   it('makes one new run when two operators retry the same job at once', async () => {
     const job = await runtime.jobs.enqueue('test.non-retryable', {});
@@ -52,18 +58,7 @@ describe('retrying failed jobs', () => {
     const runsBefore = runsOf(job.id).length;
 
     // What `redrive` would move back: the first generation's marked DLQ copy.
-    const staleCopy = encodeEnvelope({
-      v: 1,
-      id: job.id,
-      job: 'test.non-retryable',
-      gen: 1,
-      enqueuedAt: failed.enqueuedAt,
-      payload: {},
-      deadLettered: true,
-    });
-    await runtime.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: runtime.config.queues.default!.queueUrl, MessageBody: staleCopy }),
-    );
+    await sendMarkedCopy(runtime.config.queues.default!.queueUrl, job.id, failed.enqueuedAt);
     // A fresh job behind it in the same queue: once it ran, the stale copy has been handled.
     const marker = await runtime.jobs.enqueue('test.ok', { value: 1 });
     await settled(marker.id, 'completed');
@@ -79,18 +74,7 @@ describe('retrying failed jobs', () => {
     await waitFor(async () => (await admin.stats()).classes.find((c) => c.class === 'default')!.dlqDepth > 0, 'the DLQ copy');
     // A second copy of the same failure (a crash between the DLQ send and the record write, or
     // an SQS duplicate): it must not make a second run.
-    const secondCopy = encodeEnvelope({
-      v: 1,
-      id: job.id,
-      job: 'test.non-retryable',
-      gen: 1,
-      enqueuedAt: failed.enqueuedAt,
-      payload: {},
-      deadLettered: true,
-    });
-    await runtime.clients.sqs.send(
-      new SendMessageCommand({ QueueUrl: runtime.config.queues.default!.dlqUrl, MessageBody: secondCopy }),
-    );
+    await sendMarkedCopy(runtime.config.queues.default!.dlqUrl, job.id, failed.enqueuedAt);
 
     const results = await admin.redrive({ class: 'default' });
 

@@ -10,6 +10,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
 import { jobTable } from '../../shared/job-table';
+import { REPORT_BUCKET_ENV, generateReport } from '../../shared/jobs/generate-report';
 import { schedules } from '../../shared/jobs/schedules';
 import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config';
 import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings';
@@ -206,14 +207,30 @@ describe('consumer permissions', () => {
     const own = idsOf(className);
     const statements = roleStatements(synth.json, own.role);
     const named = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
-    expect(named).toEqual(new Set([own.queue, own.dlq, own.logGroup, tableId]));
+    // The class that runs the example report job may also write its CSVs, and nothing else may.
+    const bucket = resourcesOfType(synth.json, 'AWS::S3::Bucket')[0]![0];
+    const runsReports = className === generateReport.class;
+    expect(named).toEqual(new Set([own.queue, own.dlq, own.logGroup, tableId, ...(runsReports ? [bucket] : [])]));
     for (const other of classNames.filter((name) => name !== className)) {
       expect(named.has(idsOf(other).queue), `names ${other}'s queue`).toBe(false);
       expect(named.has(idsOf(other).dlq), `names ${other}'s DLQ`).toBe(false);
     }
     for (const statement of statements) {
       expect(statement.Effect).toBe('Allow');
-      expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      if (referencedIds(statement.Resource).has(bucket)) {
+        expect(actionsOf(statement)).toEqual(['s3:PutObject']);
+        expect(JSON.stringify(statement.Resource)).toContain('/reports/*');
+      } else {
+        expect(JSON.stringify(statement.Resource)).not.toContain('*');
+      }
+    }
+  });
+
+  it('tells every consumer where the report bucket is', () => {
+    const bucket = resourcesOfType(synth.json, 'AWS::S3::Bucket')[0]![0];
+    for (const className of classNames) {
+      const fn = synth.json.Resources[idsOf(className).fn] as unknown as { Properties: { Environment: { Variables: Record<string, Json> } } };
+      expect(referencedIds(fn.Properties.Environment.Variables[REPORT_BUCKET_ENV] as Json)).toEqual(new Set([bucket]));
     }
   });
 
@@ -467,7 +484,7 @@ describe('cdk-nag AwsSolutions', () => {
   // Every finding is fixed rather than waived (class DLQs pass SQS3 because they are used as
   // DLQs), except SQS3 on the schedule DLQ: cdk-nag does not see Scheduler's DeadLetterConfig.
   // An acknowledgement added later must name its rule here and carry a reason.
-  it('acknowledges only SQS3 on the schedule DLQ, with a reason', () => {
+  it('acknowledges only what it must (report bucket logging, report object keys, schedule DLQ), with reasons', () => {
     const acknowledged: Array<{ path: string; id: string; reason: string }> = [];
     for (const construct of synth.app.node.findAll()) {
       for (const entry of construct.node.metadata) {
@@ -478,6 +495,8 @@ describe('cdk-nag AwsSolutions', () => {
       }
     }
     expect(acknowledged.map((a) => [a.path, a.id.replace(/^annotation::/i, '')])).toEqual([
+      ['PipelineTest/ReportBucket', 'AwsSolutions-S1'],
+      ['PipelineTest/Pipeline/ClassReports/Consumer/Role/DefaultPolicy', expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ReportBucket\w+\.Arn>\/reports\/\*\]$/)],
       ['PipelineTest/Pipeline/Schedules/DeadLetterQueue', 'AwsSolutions-SQS3'],
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(20);

@@ -17,6 +17,7 @@ import type { Schedule } from '../../shared/schedules/schedule-catalog';
 import { JobPipeline, type JobPipelineProps } from '../../cdk/job-pipeline';
 import { JobPipelinePropsError } from '../../cdk/validate-pipeline-props';
 import {
+  resourceById,
   DISPATCHER_FIXTURE_ENTRY,
   FIXTURE_ENTRY,
   actionsOf,
@@ -61,11 +62,7 @@ const hourly: Schedule = {
 let synth: SynthesizedPipeline;
 let producerRoleId: string;
 
-function resource(id: string): CfnResource {
-  const found = synth.json.Resources[id];
-  if (!found) throw new Error(`no resource ${id}`);
-  return found;
-}
+const resource = (id: string): CfnResource => resourceById(synth.json, id);
 const queueId = (name: string): string => logicalIdWhere(synth.json, 'AWS::SQS::Queue', 'QueueName', name);
 const alarm = (name: string): CfnResource =>
   resource(logicalIdWhere(synth.json, 'AWS::CloudWatch::Alarm', 'AlarmName', name));

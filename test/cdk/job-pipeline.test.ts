@@ -22,6 +22,7 @@ import {
 } from '../../shared/priority-classes';
 import { consumerFunctionName } from '../../cdk/pipeline-naming';
 import {
+  resourceById,
   actionsOf,
   logicalIdWhere,
   referencedIds,
@@ -52,11 +53,7 @@ let synth: SynthesizedPipeline;
 let ids: Map<string, ClassIds>;
 let tableId: string;
 
-function resource(id: string): CfnResource {
-  const found = synth.json.Resources[id];
-  if (!found) throw new Error(`no resource ${id}`);
-  return found;
-}
+const resource = (id: string): CfnResource => resourceById(synth.json, id);
 
 function idsOf(className: string): ClassIds {
   const found = ids.get(className);

@@ -53,6 +53,13 @@ export function synthesizePipeline(
   return { app, stack, template: Template.fromJSON(json), nag, json, assemblyDir: assembly.directory };
 }
 
+/** The template's resource with this logical id; throws when there is none. */
+export function resourceById(json: SynthesizedPipeline['json'], id: string): CfnResource {
+  const found = json.Resources[id];
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+}
+
 export function resourcesOfType(json: SynthesizedPipeline['json'], type: string): Array<[string, CfnResource]> {
   return Object.entries(json.Resources).filter(([, resource]) => resource.Type === type);
 }

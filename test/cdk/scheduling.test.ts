@@ -23,6 +23,7 @@ import {
 import { dispatcherFunctionName } from '../../cdk/pipeline-naming';
 import { PipelineStack } from '../../cdk/pipeline-stack';
 import {
+  resourceById,
   DISPATCHER_FIXTURE_ENTRY,
   FIXTURE_ENTRY,
   actionsOf,
@@ -65,11 +66,7 @@ let tableId: string;
 let trigger: CfnResource;
 let triggerRoleId: string;
 
-function resource(id: string): CfnResource {
-  const found = synth.json.Resources[id];
-  if (!found) throw new Error(`no resource ${id}`);
-  return found;
-}
+const resource = (id: string): CfnResource => resourceById(synth.json, id);
 const queueNamed = (name: string): string => logicalIdWhere(synth.json, 'AWS::SQS::Queue', 'QueueName', name);
 const queueId = (className: string): string => queueNamed(queueName(PREFIX, className));
 const workQueueIds = (): string[] => classNames.map(queueId);

@@ -60,6 +60,11 @@ async function receiveEvent(count: number): Promise<SQSEvent> {
   return { Records: records };
 }
 
+/** Client settings for an endpoint that refuses connections, failing fast. */
+async function unreachable() {
+  return { endpoint: `http://127.0.0.1:${await closedPort()}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
+}
+
 async function closedPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -168,12 +173,7 @@ describe('enqueue', () => {
   });
 
   it('rejects with a clear error and leaves no record when SQS is unreachable', async () => {
-    const deadSqs = new SQSClient({
-      endpoint: `http://127.0.0.1:${await closedPort()}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    const deadSqs = new SQSClient(await unreachable());
     const jobs = createJobClient({
       registry: testRegistry,
       config: runtime.config,
@@ -191,12 +191,7 @@ describe('enqueue', () => {
 
   it('rejects with a clear error and sends nothing when DynamoDB is unreachable', async () => {
     const before = await queueDepth(runtime.clients.sqs, queueUrl());
-    const deadDynamo = new DynamoDBClient({
-      endpoint: `http://127.0.0.1:${await closedPort()}`,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-      maxAttempts: 1,
-    });
+    const deadDynamo = new DynamoDBClient(await unreachable());
     const jobs = createJobClient({
       registry: testRegistry,
       config: runtime.config,

@@ -4,8 +4,8 @@
  * `benchHooks.onStart` is called on the handler's first line (the end-to-end latency probe).
  */
 import { z } from 'zod';
-import { defineJob, type JobContext } from '../shared/define-job';
-import { createJobRegistry } from '../shared/job-registry';
+import { defineJob, type JobContext } from '../shared/define-job.ts';
+import { createJobRegistry } from '../shared/job-registry.ts';
 
 export const benchHooks: { onStart?: (ctx: JobContext) => void } = {};
 

@@ -7,15 +7,15 @@
  * const { files } = await runBench({ profile: profiles.quick, outDir: 'docs' });
  */
 import { join } from 'node:path';
-import { measureBillableUnits, type BillableUnitsOptions, type BillableUnitsResult } from './billable-units';
-import { compareResults, withBaselineFile, type Comparison } from './compare';
-import { measureColdStart, type ColdStartOptions, type ColdStartResult } from './cold-start';
-import { measureConsumerOverhead, type ConsumerOverheadOptions, type ConsumerOverheadResult } from './consumer-overhead';
-import { measureEndToEnd, type EndToEndOptions, type EndToEndResult } from './end-to-end';
-import { measureEnqueueOverhead, type EnqueueOverheadOptions, type EnqueueOverheadResult } from './enqueue-overhead';
-import { machineInfo, type MachineInfo } from './machine';
-import { listPrices, type PriceTable } from './prices';
-import { writeReport } from './report';
+import { measureBillableUnits, type BillableUnitsOptions, type BillableUnitsResult } from './billable-units.ts';
+import { compareResults, withBaselineFile, type Comparison } from './compare.ts';
+import { measureColdStart, type ColdStartOptions, type ColdStartResult } from './cold-start.ts';
+import { measureConsumerOverhead, type ConsumerOverheadOptions, type ConsumerOverheadResult } from './consumer-overhead.ts';
+import { measureEndToEnd, type EndToEndOptions, type EndToEndResult } from './end-to-end.ts';
+import { measureEnqueueOverhead, type EnqueueOverheadOptions, type EnqueueOverheadResult } from './enqueue-overhead.ts';
+import { machineInfo, type MachineInfo } from './machine.ts';
+import { listPrices, type PriceTable } from './prices.ts';
+import { writeReport } from './report.ts';
 
 type Sizes<T> = Omit<T, 'log'>;
 

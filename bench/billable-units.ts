@@ -7,14 +7,14 @@
  * consumer behind the event-source mimic) and waits until every job has settled. Enqueueing
  * first makes batches form the way a backlog forms them on AWS (full batches of 10).
  */
-import { mapWithConcurrency } from '../shared/concurrency';
-import { priorityClasses } from '../shared/priority-classes';
-import { benchRegistry, payloadOfBytes, type BenchRegistry } from './bench-jobs';
-import type { MeterEvent, UnitTotals } from './capacity-meter';
-import { startBenchPipeline, type BenchPipeline } from './pipeline';
-import { costPerMillionJobs, type CostPerMillionJobs, type UnitsPerJob } from './prices';
-import { median, summarize, type Summary } from './stats';
-import { priceVariants, type VariantSaving } from './what-if';
+import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { priorityClasses } from '../shared/priority-classes.ts';
+import { benchRegistry, payloadOfBytes, type BenchRegistry } from './bench-jobs.ts';
+import type { MeterEvent, UnitTotals } from './capacity-meter.ts';
+import { startBenchPipeline, type BenchPipeline } from './pipeline.ts';
+import { costPerMillionJobs, type CostPerMillionJobs, type UnitsPerJob } from './prices.ts';
+import { median, summarize, type Summary } from './stats.ts';
+import { priceVariants, type VariantSaving } from './what-if.ts';
 
 export interface BillableScenario {
   readonly id: string;

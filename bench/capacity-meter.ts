@@ -35,9 +35,9 @@ import {
   type IndexWriteCost,
   type TableKey,
   type WriteOperation,
-} from './dynamodb-units';
-import { gbSeconds } from './prices';
-import { billedRequests, messagePayloadBytes, type MessageLike } from './sqs-units';
+} from './dynamodb-units.ts';
+import { gbSeconds } from './prices.ts';
+import { billedRequests, messagePayloadBytes, type MessageLike } from './sqs-units.ts';
 
 interface EventBase {
   /** What the bench was doing (set through `meter.phase`). */

@@ -18,7 +18,7 @@ import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { summarize, type Summary } from './stats';
+import { summarize, type Summary } from './stats.ts';
 
 export interface ColdStartOptions {
   readonly runs: number;

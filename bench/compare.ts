@@ -17,9 +17,9 @@
  */
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
-import type { BenchResults } from './bench';
-import type { ScenarioResult } from './billable-units';
-import type { Summary } from './stats';
+import type { BenchResults } from './bench.ts';
+import type { ScenarioResult } from './billable-units.ts';
+import type { Summary } from './stats.ts';
 
 export type FixId = 'F3' | 'F4' | 'F6' | 'F7' | 'S1';
 

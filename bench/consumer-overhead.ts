@@ -15,13 +15,13 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { mapWithConcurrency } from '../shared/concurrency';
-import { priorityClasses } from '../shared/priority-classes';
-import { createConsumer } from '../lambdas/consumer/create-consumer';
-import { toSqsRecord } from '../local/event-source-poller';
-import { benchRegistry, type BenchRegistry } from './bench-jobs';
-import { silentLogger, startBenchPipeline, type BenchPipeline } from './pipeline';
-import { summarize, type Summary } from './stats';
+import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { priorityClasses } from '../shared/priority-classes.ts';
+import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
+import { toSqsRecord } from '../local/event-source-poller.ts';
+import { benchRegistry, type BenchRegistry } from './bench-jobs.ts';
+import { silentLogger, startBenchPipeline, type BenchPipeline } from './pipeline.ts';
+import { summarize, type Summary } from './stats.ts';
 
 export interface ConsumerOverheadOptions {
   /** Batches of 10 per variant per run. */

@@ -11,11 +11,11 @@
  * Latency is enqueue → start: the envelope's `enqueuedAt` (set by the SDK when the call
  * starts) to the handler's first line.
  */
-import type { JobMetrics } from '../lambdas/consumer/job-metrics';
-import { priorityClasses } from '../shared/priority-classes';
-import { startLocalRuntime, type LocalRuntime } from '../local/runtime';
-import { benchHooks, benchRegistry, type BenchRegistry } from './bench-jobs';
-import { percentiles, summarize, type Percentiles, type Summary } from './stats';
+import type { JobMetrics } from '../lambdas/consumer/job-metrics.ts';
+import { priorityClasses } from '../shared/priority-classes.ts';
+import { startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
+import { benchHooks, benchRegistry, type BenchRegistry } from './bench-jobs.ts';
+import { percentiles, summarize, type Percentiles, type Summary } from './stats.ts';
 
 export interface EndToEndOptions {
   readonly burstJobs: number;

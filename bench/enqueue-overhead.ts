@@ -12,11 +12,11 @@
 import { randomUUID } from 'node:crypto';
 import { PurgeQueueCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { mapWithConcurrency } from '../shared/concurrency';
-import { priorityClasses } from '../shared/priority-classes';
-import { benchRegistry, type BenchRegistry } from './bench-jobs';
-import { startBenchPipeline, type BenchPipeline } from './pipeline';
-import { summarize, type Summary } from './stats';
+import { mapWithConcurrency } from '../shared/concurrency.ts';
+import { priorityClasses } from '../shared/priority-classes.ts';
+import { benchRegistry, type BenchRegistry } from './bench-jobs.ts';
+import { startBenchPipeline, type BenchPipeline } from './pipeline.ts';
+import { summarize, type Summary } from './stats.ts';
 
 export interface EnqueueOverheadOptions {
   /** Jobs per run for the batched variants. */

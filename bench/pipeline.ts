@@ -6,19 +6,19 @@
  * and stopped on demand so enqueue and consume can be measured apart.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { toDocumentClient, type AwsClients } from '../shared/aws-clients';
-import type { JobLogger } from '../shared/define-job';
-import type { JobRegistry } from '../shared/job-registry';
-import type { PipelineConfig } from '../shared/pipeline-config';
-import type { PriorityClass } from '../shared/priority-classes';
-import { createJobClient, type JobClient } from '../shared/sdk/job-client';
-import { createStatusStore, type StatusStore } from '../shared/status-store/status-store';
-import { createConsumer } from '../lambdas/consumer/create-consumer';
-import type { JobMetrics } from '../lambdas/consumer/job-metrics';
-import { awsClientsFor, localClientConfig, startEmulators, type AwsClients as RawClients, type EmulatorEndpoints } from '../local/emulators';
-import { startEventSourcePoller, type EventSourcePoller } from '../local/event-source-poller';
-import { provisionPipeline, queueArn } from '../local/provision';
-import { CapacityMeter } from './capacity-meter';
+import { toDocumentClient, type AwsClients } from '../shared/aws-clients.ts';
+import type { JobLogger } from '../shared/define-job.ts';
+import type { JobRegistry } from '../shared/job-registry.ts';
+import type { PipelineConfig } from '../shared/pipeline-config.ts';
+import type { PriorityClass } from '../shared/priority-classes.ts';
+import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
+import { createStatusStore, type StatusStore } from '../shared/status-store/status-store.ts';
+import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
+import type { JobMetrics } from '../lambdas/consumer/job-metrics.ts';
+import { awsClientsFor, localClientConfig, startEmulators, type AwsClients as RawClients, type EmulatorEndpoints } from '../local/emulators.ts';
+import { startEventSourcePoller, type EventSourcePoller } from '../local/event-source-poller.ts';
+import { provisionPipeline, queueArn } from '../local/provision.ts';
+import { CapacityMeter } from './capacity-meter.ts';
 
 export const silentLogger: JobLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 

@@ -4,11 +4,11 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { BenchResults } from './bench';
-import type { BreakdownRow, ScenarioResult } from './billable-units';
-import type { Comparison, ComparisonLine, FixId } from './compare';
-import { costPerMillionJobs, type Price } from './prices';
-import type { Percentiles, Summary } from './stats';
+import type { BenchResults } from './bench.ts';
+import type { BreakdownRow, ScenarioResult } from './billable-units.ts';
+import type { Comparison, ComparisonLine, FixId } from './compare.ts';
+import { costPerMillionJobs, type Price } from './prices.ts';
+import type { Percentiles, Summary } from './stats.ts';
 
 export async function writeReport(results: BenchResults, outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });

@@ -17,8 +17,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { measurementNames, profiles, reportBench, runBench, type MeasurementName } from './bench';
-import { parseBaseline, resolveBaselinePath } from './compare';
+import { measurementNames, profiles, reportBench, runBench, type MeasurementName } from './bench.ts';
+import { parseBaseline, resolveBaselinePath } from './compare.ts';
 
 const { values } = parseArgs({
   options: {

@@ -6,7 +6,7 @@
  * These are estimates for a decision, not measurements of changed code: a variant that drops a
  * write also drops whatever that write did for the product (see the trade-offs in the report).
  */
-import type { DynamoMeterEvent, MeterEvent, TableSchema } from './capacity-meter';
+import type { DynamoMeterEvent, MeterEvent, TableSchema } from './capacity-meter.ts';
 import {
   indexWriteCost,
   tableWriteUnits,
@@ -14,7 +14,7 @@ import {
   type AttributeValue,
   type IndexDefinition,
   type WriteOperation,
-} from './dynamodb-units';
+} from './dynamodb-units.ts';
 
 export interface WriteModel {
   /** The item as the table would store it (drop or change attributes). */

@@ -8,8 +8,8 @@
  * resolveAlarmThresholds({ oldestMessageAgeSeconds: 900 }).queueDepth.warning; // 500
  * resolveClassAlarmThresholds(priorityClasses.notifications).oldestMessageAgeSeconds; // 2940
  */
-import { oldestMessageAgeThresholdSeconds, type RetrySchedule } from '../shared/alarm-thresholds';
-import { pipelineSettings } from '../shared/pipeline-settings';
+import { oldestMessageAgeThresholdSeconds, type RetrySchedule } from '../shared/alarm-thresholds.ts';
+import { pipelineSettings } from '../shared/pipeline-settings.ts';
 
 export interface SeverityThresholds {
   readonly warning: number;

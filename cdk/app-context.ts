@@ -6,7 +6,7 @@
  * readAppContext(app.node); // { stageName: 'dev' }
  */
 import type { Node } from 'constructs';
-import { DEFAULT_STAGE } from './pipeline-naming';
+import { DEFAULT_STAGE } from './pipeline-naming.ts';
 
 export interface AppContext {
   /** Context `stage`. @default 'dev' */

@@ -8,12 +8,12 @@
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { schedules } from '../shared/jobs/schedules';
-import { pipelineSettings } from '../shared/pipeline-settings';
-import { priorityClasses } from '../shared/priority-classes';
-import { readAppContext } from './app-context';
-import { PipelineStack } from './pipeline-stack';
-import { resourcePrefix } from './pipeline-naming';
+import { schedules } from '../shared/jobs/schedules.ts';
+import { pipelineSettings } from '../shared/pipeline-settings.ts';
+import { priorityClasses } from '../shared/priority-classes.ts';
+import { readAppContext } from './app-context.ts';
+import { PipelineStack } from './pipeline-stack.ts';
+import { resourcePrefix } from './pipeline-naming.ts';
 
 const app = new App();
 const context = readAppContext(app.node);

@@ -22,10 +22,10 @@ import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-config';
-import type { PriorityClass } from '../shared/priority-classes';
-import type { ClassQueues } from './class-queues';
-import type { JobTable } from './job-table';
+import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-config.ts';
+import type { PriorityClass } from '../shared/priority-classes.ts';
+import type { ClassQueues } from './class-queues.ts';
+import type { JobTable } from './job-table.ts';
 
 /** The repository root, so bundling does not depend on the directory `cdk` runs from. */
 export const REPO_ROOT = join(import.meta.dirname, '..');

@@ -13,12 +13,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { deadLetterQueueName, pipelineSettings, queueName } from '../shared/pipeline-settings';
+import { deadLetterQueueName, pipelineSettings, queueName } from '../shared/pipeline-settings.ts';
 import {
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
   type PriorityClass,
-} from '../shared/priority-classes';
+} from '../shared/priority-classes.ts';
 
 export interface ClassQueuesProps {
   /** Catalog key of the class, used in the queue names. */

@@ -32,10 +32,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow, type IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ESM_BUNDLING, REPO_ROOT } from './class-consumer';
-import type { ClassQueues } from './class-queues';
-import { SCHEDULER_PRINCIPAL } from './job-schedules';
-import type { JobTable } from './job-table';
+import { ESM_BUNDLING, REPO_ROOT } from './class-consumer.ts';
+import type { ClassQueues } from './class-queues.ts';
+import { SCHEDULER_PRINCIPAL } from './job-schedules.ts';
+import type { JobTable } from './job-table.ts';
 
 export const DEFAULT_DISPATCHER_ENTRY = join(REPO_ROOT, 'lambdas', 'dispatcher.ts');
 

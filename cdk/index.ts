@@ -6,45 +6,45 @@ export {
   type FailureRateThresholds,
   type ResolvedAlarmThresholds,
   type SeverityThresholds,
-} from './alarm-thresholds';
-export { readAppContext, type AppContext } from './app-context';
+} from './alarm-thresholds.ts';
+export { readAppContext, type AppContext } from './app-context.ts';
 export {
   ClassConsumer,
   DEFAULT_CONSUMER_ENTRY,
   ESM_BUNDLING,
   REPO_ROOT,
   type ClassConsumerProps,
-} from './class-consumer';
-export { ClassQueues, type ClassQueuesProps } from './class-queues';
+} from './class-consumer.ts';
+export { ClassQueues, type ClassQueuesProps } from './class-queues.ts';
 export {
   DEFAULT_DISPATCHER_ENTRY,
   DISPATCH_RATE,
   DelayDispatcher,
   type DelayDispatcherProps,
-} from './delay-dispatcher';
+} from './delay-dispatcher.ts';
 export {
   failureRate,
   failureRateExpression,
   jobMetric,
   type FailureRateOptions,
   type JobMetricSource,
-} from './job-metrics';
-export { JobPipeline, type JobPipelineProps } from './job-pipeline';
+} from './job-metrics.ts';
+export { JobPipeline, type JobPipelineProps } from './job-pipeline.ts';
 export {
   DEFAULT_SCHEDULE_RETRY,
   JobSchedules,
   SCHEDULER_PRINCIPAL,
   type JobSchedulesProps,
   type ScheduleRetrySettings,
-} from './job-schedules';
-export { JobTable, type JobTableProps } from './job-table';
+} from './job-schedules.ts';
+export { JobTable, type JobTableProps } from './job-table.ts';
 export {
   PipelineAlarms,
   type ClassAlarms,
   type MonitoredClass,
   type PipelineAlarmsProps,
-} from './pipeline-alarms';
-export { PipelineDashboard, type PipelineDashboardProps } from './pipeline-dashboard';
+} from './pipeline-alarms.ts';
+export { PipelineDashboard, type PipelineDashboardProps } from './pipeline-dashboard.ts';
 export {
   DEFAULT_STAGE,
   alarmName,
@@ -56,11 +56,11 @@ export {
   SCHEDULES_ALARM_SCOPE,
   scheduleDeadLetterQueueName,
   stageMetricNamespace,
-} from './pipeline-naming';
-export { PipelineStack, type PipelineStackProps } from './pipeline-stack';
+} from './pipeline-naming.ts';
+export { PipelineStack, type PipelineStackProps } from './pipeline-stack.ts';
 export {
   JobPipelinePropsError,
   RESERVED_CONSUMER_ENV,
   pipelineProblems,
   type PipelineShape,
-} from './validate-pipeline-props';
+} from './validate-pipeline-props.ts';

@@ -11,8 +11,8 @@
  */
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, Stats, type MetricOptions } from 'aws-cdk-lib/aws-cloudwatch';
-import { jobMetrics, metricDimensions } from '../shared/metric-names';
-import { pipelineSettings } from '../shared/pipeline-settings';
+import { jobMetrics, metricDimensions } from '../shared/metric-names.ts';
+import { pipelineSettings } from '../shared/pipeline-settings.ts';
 
 type JobMetricName = (typeof jobMetrics)[keyof typeof jobMetrics];
 

@@ -15,18 +15,18 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Grant, ManagedPolicy, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config';
-import { pipelineSettings, tableName } from '../shared/pipeline-settings';
-import { priorityClasses, type PriorityClass } from '../shared/priority-classes';
-import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog';
-import { resolveAlarmThresholds, resolveClassAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
-import { ClassConsumer, DEFAULT_CONSUMER_ENTRY } from './class-consumer';
-import { ClassQueues } from './class-queues';
-import { DelayDispatcher } from './delay-dispatcher';
-import { JobSchedules, type ScheduleRetrySettings } from './job-schedules';
-import { JobTable } from './job-table';
-import { PipelineAlarms, type MonitoredClass } from './pipeline-alarms';
-import { PipelineDashboard } from './pipeline-dashboard';
+import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config.ts';
+import { pipelineSettings, tableName } from '../shared/pipeline-settings.ts';
+import { priorityClasses, type PriorityClass } from '../shared/priority-classes.ts';
+import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
+import { resolveAlarmThresholds, resolveClassAlarmThresholds, type AlarmThresholds } from './alarm-thresholds.ts';
+import { ClassConsumer, DEFAULT_CONSUMER_ENTRY } from './class-consumer.ts';
+import { ClassQueues } from './class-queues.ts';
+import { DelayDispatcher } from './delay-dispatcher.ts';
+import { JobSchedules, type ScheduleRetrySettings } from './job-schedules.ts';
+import { JobTable } from './job-table.ts';
+import { PipelineAlarms, type MonitoredClass } from './pipeline-alarms.ts';
+import { PipelineDashboard } from './pipeline-dashboard.ts';
 import {
   DEFAULT_STAGE,
   classConstructId,
@@ -34,8 +34,8 @@ import {
   dispatcherFunctionName,
   resourcePrefix,
   stageMetricNamespace,
-} from './pipeline-naming';
-import { JobPipelinePropsError, pipelineProblems } from './validate-pipeline-props';
+} from './pipeline-naming.ts';
+import { JobPipelinePropsError, pipelineProblems } from './validate-pipeline-props.ts';
 
 export interface JobPipelineProps {
   /**

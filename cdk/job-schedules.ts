@@ -31,11 +31,11 @@ import { SqsSendMessage } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { pipelineSettings } from '../shared/pipeline-settings';
-import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog';
-import { tickInputTemplate } from '../shared/schedules/tick-template';
-import type { ClassQueues } from './class-queues';
-import { alarmName, SCHEDULES_ALARM_SCOPE, scheduleDeadLetterQueueName } from './pipeline-naming';
+import { pipelineSettings } from '../shared/pipeline-settings.ts';
+import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
+import { tickInputTemplate } from '../shared/schedules/tick-template.ts';
+import type { ClassQueues } from './class-queues.ts';
+import { alarmName, SCHEDULES_ALARM_SCOPE, scheduleDeadLetterQueueName } from './pipeline-naming.ts';
 
 /** How long and how often Scheduler retries a tick its target refused (throttling, outage). */
 export interface ScheduleRetrySettings {

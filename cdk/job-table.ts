@@ -15,7 +15,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { jobTable } from '../shared/job-table';
+import { jobTable } from '../shared/job-table.ts';
 
 export interface JobTableProps {
   readonly tableName: string;

@@ -24,11 +24,11 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import type { ResolvedAlarmThresholds } from './alarm-thresholds';
-import type { ClassConsumer } from './class-consumer';
-import type { ClassQueues } from './class-queues';
-import { failureRate } from './job-metrics';
-import { alarmName, classConstructId } from './pipeline-naming';
+import type { ResolvedAlarmThresholds } from './alarm-thresholds.ts';
+import type { ClassConsumer } from './class-consumer.ts';
+import type { ClassQueues } from './class-queues.ts';
+import { failureRate } from './job-metrics.ts';
+import { alarmName, classConstructId } from './pipeline-naming.ts';
 
 /** What the alarms of one class watch. */
 export interface MonitoredClass {

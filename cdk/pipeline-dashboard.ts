@@ -23,11 +23,11 @@ import {
   type IWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
-import { jobMetrics } from '../shared/metric-names';
-import type { DelayDispatcher } from './delay-dispatcher';
-import type { JobSchedules } from './job-schedules';
-import type { MonitoredClass } from './pipeline-alarms';
-import { jobMetric } from './job-metrics';
+import { jobMetrics } from '../shared/metric-names.ts';
+import type { DelayDispatcher } from './delay-dispatcher.ts';
+import type { JobSchedules } from './job-schedules.ts';
+import type { MonitoredClass } from './pipeline-alarms.ts';
+import { jobMetric } from './job-metrics.ts';
 
 export interface PipelineDashboardProps {
   readonly dashboardName: string;

@@ -9,7 +9,7 @@
  * stageMetricNamespace('prod');      // 'SqsJobs/prod'
  * scheduleDeadLetterQueueName('sqs-jobs-prod'); // 'sqs-jobs-prod-schedule-dlq'
  */
-import { metricNamespace } from '../shared/metric-names';
+import { metricNamespace } from '../shared/metric-names.ts';
 
 /** Stage used when none is given (CDK context `stage`, `JobPipelineProps.stageName`). */
 export const DEFAULT_STAGE = 'dev';

@@ -11,10 +11,10 @@ import { CfnOutput, RemovalPolicy, Stack, Validations, type StackProps } from 'a
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { BlockPublicAccess, Bucket, BucketEncryption, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { REPORT_BUCKET_ENV, generateReport } from '../shared/jobs/generate-report';
-import { ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config';
-import { JobPipeline, type JobPipelineProps } from './job-pipeline';
-import { pascalCase } from './pipeline-naming';
+import { REPORT_BUCKET_ENV, generateReport } from '../shared/jobs/generate-report.ts';
+import { ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config.ts';
+import { JobPipeline, type JobPipelineProps } from './job-pipeline.ts';
+import { pascalCase } from './pipeline-naming.ts';
 
 export interface PipelineStackProps extends StackProps, JobPipelineProps {}
 

@@ -6,16 +6,16 @@
  * const problems = pipelineProblems({ ...shape, stageName: 'pr 12' });
  * // ['stageName "pr 12" may contain only letters, digits, "-" and "_"']
  */
-import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config';
-import { deadLetterQueueName, tableName } from '../shared/pipeline-settings';
+import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config.ts';
+import { deadLetterQueueName, tableName } from '../shared/pipeline-settings.ts';
 import {
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
   type PriorityClass,
-} from '../shared/priority-classes';
-import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog';
-import { alarmThresholdProblems, resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds';
-import { DEFAULT_SCHEDULE_RETRY, type ScheduleRetrySettings } from './job-schedules';
+} from '../shared/priority-classes.ts';
+import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
+import { alarmThresholdProblems, resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds.ts';
+import { DEFAULT_SCHEDULE_RETRY, type ScheduleRetrySettings } from './job-schedules.ts';
 import {
   consumerFunctionName,
   dispatcherFunctionName,
@@ -23,7 +23,7 @@ import {
   resourcePrefix,
   SCHEDULES_ALARM_SCOPE,
   scheduleDeadLetterQueueName,
-} from './pipeline-naming';
+} from './pipeline-naming.ts';
 
 /** Environment variables the consumer and dispatcher constructs set themselves; callers may not override them. */
 export const RESERVED_CONSUMER_ENV = [

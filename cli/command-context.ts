@@ -1,6 +1,6 @@
 /** What every command needs from the program: the connection and the output mode. */
 import type { Command } from 'commander';
-import { connect, type Connection } from './connection';
+import { connect, type Connection } from './connection.ts';
 
 export interface CommandContext {
   connect(command: Command): Connection;

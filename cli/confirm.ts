@@ -1,6 +1,6 @@
 /** Asks before a destructive command; without a terminal it refuses unless `--yes` was given. */
 import { createInterface } from 'node:readline/promises';
-import { InvalidOptionError } from '../shared/errors';
+import { InvalidOptionError } from '../shared/errors.ts';
 
 export async function confirm(question: string, yes: boolean | undefined): Promise<boolean> {
   if (yes) return true;

@@ -4,12 +4,12 @@
  * Endpoint, region and credentials are the AWS SDK's own (`AWS_ENDPOINT_URL_SQS`, `AWS_REGION`, …).
  */
 import { readFileSync } from 'node:fs';
-import { createAdmin, type Admin } from '../shared/admin/admin';
-import { createAwsClients } from '../shared/aws-clients';
-import { ConfigurationError } from '../shared/errors';
-import { jobRegistry, type AppJobRegistry } from '../shared/jobs';
-import { ENV_QUEUES, ENV_TABLE_NAME, loadPipelineConfig, type PipelineConfig } from '../shared/pipeline-config';
-import { createJobClient, type JobClient } from '../shared/sdk/job-client';
+import { createAdmin, type Admin } from '../shared/admin/admin.ts';
+import { createAwsClients } from '../shared/aws-clients.ts';
+import { ConfigurationError } from '../shared/errors.ts';
+import { jobRegistry, type AppJobRegistry } from '../shared/jobs/index.ts';
+import { ENV_QUEUES, ENV_TABLE_NAME, loadPipelineConfig, type PipelineConfig } from '../shared/pipeline-config.ts';
+import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
 
 export interface ConnectionOptions {
   /** A `cdk deploy --outputs-file` JSON file. */

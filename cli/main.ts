@@ -3,13 +3,13 @@
  * Finds the pipeline from the environment (or `--outputs`), prints tables, or JSON with `--json`.
  */
 import { Command, CommanderError } from 'commander';
-import { SqsJobsError } from '../shared/errors';
-import { devCommand } from '../local/dev-command';
-import { commandContext } from './command-context';
-import { registerJobCommands } from './commands/job-commands';
-import { registerObserveCommands } from './commands/observe-commands';
-import { registerRepairCommands } from './commands/repair-commands';
-import { registerScheduleCommands } from './commands/schedule-commands';
+import { SqsJobsError } from '../shared/errors.ts';
+import { devCommand } from '../local/dev-command.ts';
+import { commandContext } from './command-context.ts';
+import { registerJobCommands } from './commands/job-commands.ts';
+import { registerObserveCommands } from './commands/observe-commands.ts';
+import { registerRepairCommands } from './commands/repair-commands.ts';
+import { registerScheduleCommands } from './commands/schedule-commands.ts';
 
 const program = new Command('sqs-jobs')
   .description('Operate an sqs-jobs pipeline: jobs, failures, retries, DLQ redrive, stats, health.')

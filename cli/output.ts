@@ -1,6 +1,6 @@
 /** Printing for the CLI: aligned tables for people, `--json` for scripts, one-line errors. */
 import { readFileSync } from 'node:fs';
-import { InvalidOptionError } from '../shared/errors';
+import { InvalidOptionError } from '../shared/errors.ts';
 
 export type Row = Record<string, string | number | null | undefined>;
 

@@ -5,13 +5,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createAwsClients } from '../shared/aws-clients';
-import type { JobLogger } from '../shared/define-job';
-import { ConfigurationError } from '../shared/errors';
-import { jobRegistry } from '../shared/jobs';
-import { ENV_CONSUMER_CLASS, loadPipelineConfig } from '../shared/pipeline-config';
-import { createConsumer } from './consumer/create-consumer';
-import { createEmfJobMetrics } from './consumer/job-metrics';
+import { createAwsClients } from '../shared/aws-clients.ts';
+import type { JobLogger } from '../shared/define-job.ts';
+import { ConfigurationError } from '../shared/errors.ts';
+import { jobRegistry } from '../shared/jobs/index.ts';
+import { ENV_CONSUMER_CLASS, loadPipelineConfig } from '../shared/pipeline-config.ts';
+import { createConsumer } from './consumer/create-consumer.ts';
+import { createEmfJobMetrics } from './consumer/job-metrics.ts';
 
 const className = process.env[ENV_CONSUMER_CLASS];
 if (!className) throw new ConfigurationError(`${ENV_CONSUMER_CLASS} is not set`);

@@ -5,10 +5,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { createAwsClients } from '../shared/aws-clients';
-import { errorMessage } from '../shared/errors';
-import { loadPipelineConfig } from '../shared/pipeline-config';
-import { dispatchDueJobs } from './dispatcher/dispatch-due-jobs';
+import { createAwsClients } from '../shared/aws-clients.ts';
+import { errorMessage } from '../shared/errors.ts';
+import { loadPipelineConfig } from '../shared/pipeline-config.ts';
+import { dispatchDueJobs } from './dispatcher/dispatch-due-jobs.ts';
 
 const logger = new Logger({ serviceName: 'sqs-jobs' });
 const clients = createAwsClients();

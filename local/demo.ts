@@ -4,12 +4,12 @@
  * and the DLQ report read the real queues and table.
  */
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { deadLetterAttributeNames } from '../shared/dead-letter';
-import { encodeEnvelope } from '../shared/envelope';
-import type { AppJobRegistry } from '../shared/jobs';
-import { jobStatuses, type JobStatus } from '../shared/lifecycle';
-import type { JobRecord } from '../shared/status-store/job-record';
-import type { LocalRuntime } from './runtime';
+import { deadLetterAttributeNames } from '../shared/dead-letter.ts';
+import { encodeEnvelope } from '../shared/envelope.ts';
+import type { AppJobRegistry } from '../shared/jobs/index.ts';
+import { jobStatuses, type JobStatus } from '../shared/lifecycle.ts';
+import type { JobRecord } from '../shared/status-store/job-record.ts';
+import type { LocalRuntime } from './runtime.ts';
 
 export interface DemoJob {
   readonly id: string;

@@ -6,8 +6,8 @@
 import { mkdirSync, createWriteStream } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
-import { jobRegistry } from '../shared/jobs';
-import { schedules } from '../shared/jobs/schedules';
+import { jobRegistry } from '../shared/jobs/index.ts';
+import { schedules } from '../shared/jobs/schedules.ts';
 import {
   enqueueDemoJobs,
   isSettled,
@@ -18,10 +18,10 @@ import {
   renderSummary,
   unexpectedOutcomes,
   type DemoJob,
-} from './demo';
-import { startWebhookReceiver } from './demo-webhook-receiver';
-import { createLocalLogger, logLevels, type LogLevel } from './local-logger';
-import { startLocalRuntime } from './runtime';
+} from './demo.ts';
+import { startWebhookReceiver } from './demo-webhook-receiver.ts';
+import { createLocalLogger, logLevels, type LogLevel } from './local-logger.ts';
+import { startLocalRuntime } from './runtime.ts';
 
 export function devCommand(name = 'dev'): Command {
   return new Command(name)

@@ -33,7 +33,7 @@ import type {
   SQSRecord,
   SQSRecordAttributes,
 } from 'aws-lambda';
-import type { PriorityClass } from '../shared/priority-classes';
+import type { PriorityClass } from '../shared/priority-classes.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 

@@ -6,7 +6,7 @@
  * @example
  * const logger = createLocalLogger({ level: 'info', write: (line) => process.stderr.write(line) });
  */
-import type { JobLogger } from '../shared/define-job';
+import type { JobLogger } from '../shared/define-job.ts';
 
 export const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];

@@ -30,15 +30,15 @@ import {
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
   type PriorityClass,
-} from '../shared/priority-classes';
+} from '../shared/priority-classes.ts';
 import {
   deadLetterQueueName,
   pipelineSettings,
   queueName,
   tableName as jobTableName,
-} from '../shared/pipeline-settings';
-import { jobTable } from '../shared/job-table';
-import type { PipelineConfig, QueueLocation } from '../shared/pipeline-config';
+} from '../shared/pipeline-settings.ts';
+import { jobTable } from '../shared/job-table.ts';
+import type { PipelineConfig, QueueLocation } from '../shared/pipeline-config.ts';
 
 export interface ProvisionOptions {
   readonly sqs: SQSClient;

@@ -12,31 +12,31 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { toDocumentClient, type AwsClients } from '../shared/aws-clients';
-import type { JobLogger } from '../shared/define-job';
-import { awsErrorName } from '../shared/errors';
-import type { JobRegistry } from '../shared/job-registry';
-import { pipelineEnvironment, type PipelineConfig } from '../shared/pipeline-config';
-import { pipelineSettings } from '../shared/pipeline-settings';
-import { priorityClasses, type PriorityClass } from '../shared/priority-classes';
-import { createJobClient, type JobClient } from '../shared/sdk/job-client';
-import { createStatusStore, type StatusStore } from '../shared/status-store/status-store';
-import { REPORT_BUCKET_ENV } from '../shared/jobs/generate-report';
-import { createConsumer } from '../lambdas/consumer/create-consumer';
-import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs';
-import type { JobMetrics } from '../lambdas/consumer/job-metrics';
+import { toDocumentClient, type AwsClients } from '../shared/aws-clients.ts';
+import type { JobLogger } from '../shared/define-job.ts';
+import { awsErrorName } from '../shared/errors.ts';
+import type { JobRegistry } from '../shared/job-registry.ts';
+import { pipelineEnvironment, type PipelineConfig } from '../shared/pipeline-config.ts';
+import { pipelineSettings } from '../shared/pipeline-settings.ts';
+import { priorityClasses, type PriorityClass } from '../shared/priority-classes.ts';
+import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
+import { createStatusStore, type StatusStore } from '../shared/status-store/status-store.ts';
+import { REPORT_BUCKET_ENV } from '../shared/jobs/generate-report.ts';
+import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
+import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs.ts';
+import type { JobMetrics } from '../lambdas/consumer/job-metrics.ts';
 import {
   awsClientsFor,
   endpointEnvironment,
   endpointsFromEnvironment,
   startEmulators,
   type EmulatorEndpoints,
-} from './emulators';
-import { startEventSourcePoller, type EventSourcePoller } from './event-source-poller';
-import { createLocalLogger } from './local-logger';
-import { provisionPipeline, queueArn } from './provision';
-import { startLocalScheduler, type LocalScheduler } from './scheduler';
-import type { Schedule } from '../shared/schedules/schedule-catalog';
+} from './emulators.ts';
+import { startEventSourcePoller, type EventSourcePoller } from './event-source-poller.ts';
+import { createLocalLogger } from './local-logger.ts';
+import { provisionPipeline, queueArn } from './provision.ts';
+import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
+import type { Schedule } from '../shared/schedules/schedule-catalog.ts';
 
 /** `SQS_JOBS_TARGET=aws`: run against real AWS (the SDK's default endpoints and credentials). */
 export const ENV_TARGET = 'SQS_JOBS_TARGET';

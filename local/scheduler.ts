@@ -18,13 +18,13 @@
  * await scheduler.stop();
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { decodeEnvelope } from '../shared/envelope';
-import { ConfigurationError, InvalidOptionError, SqsJobsError } from '../shared/errors';
-import { queueLocationFor, type PipelineConfig } from '../shared/pipeline-config';
-import { pipelineSettings } from '../shared/pipeline-settings';
-import type { Schedule } from '../shared/schedules/schedule-catalog';
-import { nextFireTimes } from '../shared/schedules/schedule-expression';
-import { fillTickTemplate, localScheduleArn, tickInputTemplate } from '../shared/schedules/tick-template';
+import { decodeEnvelope } from '../shared/envelope.ts';
+import { ConfigurationError, InvalidOptionError, SqsJobsError } from '../shared/errors.ts';
+import { queueLocationFor, type PipelineConfig } from '../shared/pipeline-config.ts';
+import { pipelineSettings } from '../shared/pipeline-settings.ts';
+import type { Schedule } from '../shared/schedules/schedule-catalog.ts';
+import { nextFireTimes } from '../shared/schedules/schedule-expression.ts';
+import { fillTickTemplate, localScheduleArn, tickInputTemplate } from '../shared/schedules/tick-template.ts';
 
 /** Longest single timer: Node's setTimeout overflows past 2^31 − 1 ms (~24.8 days). */
 export const MAX_TIMER_MS = 2 ** 31 - 1;

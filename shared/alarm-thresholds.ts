@@ -10,9 +10,9 @@
  * retrySpanSeconds(priorityClasses.notifications);                  // 2940
  * oldestMessageAgeThresholdSeconds(priorityClasses['high-priority']); // 300 (the floor)
  */
-import { retryDelaySeconds, type BackoffPolicy } from './backoff';
-import { pipelineSettings } from './pipeline-settings';
-import type { PriorityClass } from './priority-classes';
+import { retryDelaySeconds, type BackoffPolicy } from './backoff.ts';
+import { pipelineSettings } from './pipeline-settings.ts';
+import type { PriorityClass } from './priority-classes.ts';
 
 /** The parts of a priority class that decide how long its retries take. */
 export type RetrySchedule = Pick<PriorityClass, 'attempts' | 'backoff' | 'timeoutSeconds'>;

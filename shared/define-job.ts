@@ -14,10 +14,10 @@
  * });
  */
 import type { z } from 'zod';
-import type { BackoffPolicy } from './backoff';
-import { MAX_VISIBILITY_SECONDS } from './backoff';
-import { ConfigurationError, JobReleasedSignal } from './errors';
-import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClassName } from './priority-classes';
+import type { BackoffPolicy } from './backoff.ts';
+import { MAX_VISIBILITY_SECONDS } from './backoff.ts';
+import { ConfigurationError, JobReleasedSignal } from './errors.ts';
+import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClassName } from './priority-classes.ts';
 
 export interface JobLogger {
   debug(message: string, extra?: Record<string, unknown>): void;

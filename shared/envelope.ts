@@ -8,7 +8,7 @@
  * const envelope = decodeEnvelope(body); // throws EnvelopeError naming what is wrong
  */
 import { z } from 'zod';
-import { EnvelopeError } from './errors';
+import { EnvelopeError } from './errors.ts';
 
 export const ENVELOPE_VERSION = 1;
 

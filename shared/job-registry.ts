@@ -7,8 +7,8 @@
  * type Names = JobNameOf<typeof registry>; // 'report.generate' | 'webhook.send'
  */
 import type { z } from 'zod';
-import type { AnyJobDefinition, JobDefinition } from './define-job';
-import { ConfigurationError } from './errors';
+import type { AnyJobDefinition, JobDefinition } from './define-job.ts';
+import { ConfigurationError } from './errors.ts';
 
 export interface JobRegistry<Defs extends AnyJobDefinition = AnyJobDefinition> {
   readonly definitions: readonly Defs[];

@@ -11,7 +11,7 @@
  * config.queues.reports?.queueUrl;
  */
 import { z } from 'zod';
-import { ConfigurationError } from './errors';
+import { ConfigurationError } from './errors.ts';
 
 export const ENV_TABLE_NAME = 'SQS_JOBS_TABLE_NAME';
 export const ENV_QUEUES = 'SQS_JOBS_QUEUES';

@@ -3,10 +3,10 @@
  * and the local runtime all read. Each class gets its own queue, dead-letter queue and consumer.
  *
  * @example
- * import { priorityClasses } from './priority-classes';
+ * import { priorityClasses } from './priority-classes.ts';
  * priorityClasses.reports.timeoutSeconds; // 300
  */
-import type { BackoffPolicy } from './backoff';
+import type { BackoffPolicy } from './backoff.ts';
 
 export interface PriorityClass {
   /** Consumer function timeout, and the default per-job timeout. */

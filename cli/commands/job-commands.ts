@@ -1,9 +1,9 @@
 /** `enqueue`, `show`, `list`, `failed`: putting jobs in and looking at them. */
 import { Option, type Command } from 'commander';
-import { jobStatuses, type JobStatus } from '../../shared/lifecycle';
-import type { JobRecord } from '../../shared/status-store/job-record';
-import { parseCount, parsePayload, parseSince, printJson, shortTime, table, truncate } from '../output';
-import type { CommandContext } from '../command-context';
+import { jobStatuses, type JobStatus } from '../../shared/lifecycle.ts';
+import type { JobRecord } from '../../shared/status-store/job-record.ts';
+import { parseCount, parsePayload, parseSince, printJson, shortTime, table, truncate } from '../output.ts';
+import type { CommandContext } from '../command-context.ts';
 
 export function registerJobCommands(program: Command, cli: CommandContext): void {
   program

@@ -1,13 +1,13 @@
 /** `stats`, `monitor`, `health`: how the pipeline is doing. */
 import type { Command } from 'commander';
-import type { HealthReport } from '../../shared/admin/health-check';
-import type { PipelineStats } from '../../shared/admin/pipeline-stats';
-import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
-import { jobStatuses } from '../../shared/lifecycle';
-import { pipelineSettings } from '../../shared/pipeline-settings';
-import { isPriorityClassName, priorityClasses } from '../../shared/priority-classes';
-import type { CommandContext } from '../command-context';
-import { parseCount, printJson, table } from '../output';
+import type { HealthReport } from '../../shared/admin/health-check.ts';
+import type { PipelineStats } from '../../shared/admin/pipeline-stats.ts';
+import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
+import { jobStatuses } from '../../shared/lifecycle.ts';
+import { pipelineSettings } from '../../shared/pipeline-settings.ts';
+import { isPriorityClassName, priorityClasses } from '../../shared/priority-classes.ts';
+import type { CommandContext } from '../command-context.ts';
+import { parseCount, printJson, table } from '../output.ts';
 
 const HEALTH_EXIT = { healthy: 0, degraded: 1, unhealthy: 2 } as const;
 

@@ -1,10 +1,10 @@
 /** `retry`, `redrive`, `forget`, `flush`: putting failed jobs right, or letting them go. */
 import { Option, type Command } from 'commander';
-import type { JobActionResult } from '../../shared/admin/admin-context';
-import { InvalidOptionError } from '../../shared/errors';
-import type { CommandContext } from '../command-context';
-import { confirm } from '../confirm';
-import { parseDuration, parsePayload, printJson, table, truncate } from '../output';
+import type { JobActionResult } from '../../shared/admin/admin-context.ts';
+import { InvalidOptionError } from '../../shared/errors.ts';
+import type { CommandContext } from '../command-context.ts';
+import { confirm } from '../confirm.ts';
+import { parseDuration, parsePayload, printJson, table, truncate } from '../output.ts';
 
 export function registerRepairCommands(program: Command, cli: CommandContext): void {
   program

@@ -4,17 +4,17 @@
  * would send, straight to the class's queue of the connected pipeline.
  */
 import type { Command } from 'commander';
-import { createAwsClients } from '../../shared/aws-clients';
-import { InvalidOptionError } from '../../shared/errors';
-import { schedules } from '../../shared/jobs/schedules';
-import { pipelineSettings } from '../../shared/pipeline-settings';
-import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config';
-import type { Schedule } from '../../shared/schedules/schedule-catalog';
-import { nextFireTimes } from '../../shared/schedules/schedule-expression';
-import { localScheduleArn } from '../../shared/schedules/tick-template';
-import { sendTick } from '../../local/scheduler';
-import type { CommandContext } from '../command-context';
-import { parseCount, printJson, shortTime, table } from '../output';
+import { createAwsClients } from '../../shared/aws-clients.ts';
+import { InvalidOptionError } from '../../shared/errors.ts';
+import { schedules } from '../../shared/jobs/schedules.ts';
+import { pipelineSettings } from '../../shared/pipeline-settings.ts';
+import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config.ts';
+import type { Schedule } from '../../shared/schedules/schedule-catalog.ts';
+import { nextFireTimes } from '../../shared/schedules/schedule-expression.ts';
+import { localScheduleArn } from '../../shared/schedules/tick-template.ts';
+import { sendTick } from '../../local/scheduler.ts';
+import type { CommandContext } from '../command-context.ts';
+import { parseCount, printJson, shortTime, table } from '../output.ts';
 
 export interface ScheduleListing {
   readonly name: string;

@@ -10,8 +10,8 @@
  * @example
  * decideOnConflict({ status: 'completed', gen: 1, … }, { gen: 1 }, Date.now()); // { kind: 'drop', … }
  */
-import { clampVisibility } from '../../shared/backoff';
-import type { JobRecord } from '../../shared/status-store/job-record';
+import { clampVisibility } from '../../shared/backoff.ts';
+import type { JobRecord } from '../../shared/status-store/job-record.ts';
 
 export type ConflictDecision =
   | { readonly kind: 'drop'; readonly why: string }

@@ -8,18 +8,18 @@
  * const { batchItemFailures } = await consume(event, context);
  */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { AwsClients } from '../../shared/aws-clients';
-import { mapWithConcurrency } from '../../shared/concurrency';
-import type { JobLogger } from '../../shared/define-job';
-import { ConfigurationError, errorMessage } from '../../shared/errors';
-import type { JobRegistry } from '../../shared/job-registry';
-import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config';
-import { DEADLINE_MARGIN_SECONDS, priorityClasses, type PriorityClass } from '../../shared/priority-classes';
-import { createScheduleLock } from '../../shared/status-store/schedule-lock';
-import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store';
-import { noJobMetrics, type JobMetrics } from './job-metrics';
-import { createRecordProcessor } from './process-record';
-import { collectVisibilityChanges } from './visibility-changes';
+import type { AwsClients } from '../../shared/aws-clients.ts';
+import { mapWithConcurrency } from '../../shared/concurrency.ts';
+import type { JobLogger } from '../../shared/define-job.ts';
+import { ConfigurationError, errorMessage } from '../../shared/errors.ts';
+import type { JobRegistry } from '../../shared/job-registry.ts';
+import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config.ts';
+import { DEADLINE_MARGIN_SECONDS, priorityClasses, type PriorityClass } from '../../shared/priority-classes.ts';
+import { createScheduleLock } from '../../shared/status-store/schedule-lock.ts';
+import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store.ts';
+import { noJobMetrics, type JobMetrics } from './job-metrics.ts';
+import { createRecordProcessor } from './process-record.ts';
+import { collectVisibilityChanges } from './visibility-changes.ts';
 
 export interface ConsumerOptions {
   readonly registry: JobRegistry;

@@ -5,8 +5,8 @@
  * decideAfterFailure({ error: new Error('503'), attempt: 1, maxAttempts: 3, backoff: [30, 60], nowMs });
  * // { kind: 'retry', delaySeconds: 30 }
  */
-import { clampVisibility, retryDelaySeconds, type BackoffPolicy } from '../../shared/backoff';
-import { JobReleasedSignal, NonRetryableError, errorMessage, isErrorNamed } from '../../shared/errors';
+import { clampVisibility, retryDelaySeconds, type BackoffPolicy } from '../../shared/backoff.ts';
+import { JobReleasedSignal, NonRetryableError, errorMessage, isErrorNamed } from '../../shared/errors.ts';
 
 export type FailureDecision =
   | { readonly kind: 'release'; readonly delaySeconds: number }

@@ -4,7 +4,7 @@
  * completed, failed and retried jobs and the attempt durations. The CDK alarms read these.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { jobMetrics, metricDimensions, metricNamespace } from '../../shared/metric-names';
+import { jobMetrics, metricDimensions, metricNamespace } from '../../shared/metric-names.ts';
 
 export interface JobMetrics {
   completed(jobName: string, durationMs: number): void;

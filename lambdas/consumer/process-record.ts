@@ -11,11 +11,11 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import type { AwsClients } from '../../shared/aws-clients';
-import type { BackoffPolicy } from '../../shared/backoff';
-import { deadLetterAttributes } from '../../shared/dead-letter';
-import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job';
-import { decodeEnvelope, encodeEnvelope, scheduleName, type Envelope } from '../../shared/envelope';
+import type { AwsClients } from '../../shared/aws-clients.ts';
+import type { BackoffPolicy } from '../../shared/backoff.ts';
+import { deadLetterAttributes } from '../../shared/dead-letter.ts';
+import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job.ts';
+import { decodeEnvelope, encodeEnvelope, scheduleName, type Envelope } from '../../shared/envelope.ts';
 import {
   JobStateConflictError,
   JobTimeoutError,
@@ -24,19 +24,19 @@ import {
   UnknownJobError,
   errorMessage,
   isErrorNamed,
-} from '../../shared/errors';
-import type { JobRegistry } from '../../shared/job-registry';
-import { isTerminal } from '../../shared/lifecycle';
-import type { QueueLocation } from '../../shared/pipeline-config';
-import type { PriorityClass } from '../../shared/priority-classes';
-import { appendError, type JobErrorEntry } from '../../shared/status-store/job-record';
-import type { ScheduleLock } from '../../shared/status-store/schedule-lock';
-import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store';
-import { decideOnConflict } from './claim-decision';
-import { decideAfterFailure } from './failure-policy';
-import type { JobMetrics } from './job-metrics';
-import { runWithTimeout } from './run-with-timeout';
-import type { VisibilityChanges } from './visibility-changes';
+} from '../../shared/errors.ts';
+import type { JobRegistry } from '../../shared/job-registry.ts';
+import { isTerminal } from '../../shared/lifecycle.ts';
+import type { QueueLocation } from '../../shared/pipeline-config.ts';
+import type { PriorityClass } from '../../shared/priority-classes.ts';
+import { appendError, type JobErrorEntry } from '../../shared/status-store/job-record.ts';
+import type { ScheduleLock } from '../../shared/status-store/schedule-lock.ts';
+import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store.ts';
+import { decideOnConflict } from './claim-decision.ts';
+import { decideAfterFailure } from './failure-policy.ts';
+import type { JobMetrics } from './job-metrics.ts';
+import { runWithTimeout } from './run-with-timeout.ts';
+import type { VisibilityChanges } from './visibility-changes.ts';
 
 export type RecordOutcome = 'delete' | 'keep';
 

@@ -5,7 +5,7 @@
  * @example
  * const result = await runWithTimeout((signal) => fetch(url, { signal }), 10_000);
  */
-import { JobTimeoutError } from '../../shared/errors';
+import { JobTimeoutError } from '../../shared/errors.ts';
 
 export async function runWithTimeout<T>(
   run: (signal: AbortSignal) => Promise<T>,

@@ -12,8 +12,8 @@
  */
 import { ChangeMessageVisibilityBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import type { JobLogger } from '../../shared/define-job';
-import { errorMessage } from '../../shared/errors';
+import type { JobLogger } from '../../shared/define-job.ts';
+import { errorMessage } from '../../shared/errors.ts';
 
 export interface VisibilityChanges {
   /** The record becomes visible again `seconds` from when the batch is flushed. */

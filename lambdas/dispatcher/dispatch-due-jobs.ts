@@ -8,14 +8,14 @@
  * const { dispatched } = await dispatchDueJobs({ clients, config });
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../../shared/aws-clients';
-import { mapWithConcurrency } from '../../shared/concurrency';
-import { errorMessage } from '../../shared/errors';
-import type { PipelineConfig } from '../../shared/pipeline-config';
-import { pipelineSettings } from '../../shared/pipeline-settings';
-import { batchGetJobs } from '../../shared/status-store/batch-get';
-import { statusIndexIds } from '../../shared/status-store/status-index';
-import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store';
+import type { AwsClients } from '../../shared/aws-clients.ts';
+import { mapWithConcurrency } from '../../shared/concurrency.ts';
+import { errorMessage } from '../../shared/errors.ts';
+import type { PipelineConfig } from '../../shared/pipeline-config.ts';
+import { pipelineSettings } from '../../shared/pipeline-settings.ts';
+import { batchGetJobs } from '../../shared/status-store/batch-get.ts';
+import { statusIndexIds } from '../../shared/status-store/status-index.ts';
+import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store.ts';
 
 export interface DispatchOptions {
   readonly clients: AwsClients;

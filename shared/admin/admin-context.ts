@@ -1,8 +1,8 @@
 /** What every admin operation works with; built once by `createAdmin`. */
-import type { AwsClients } from '../aws-clients';
-import type { JobRegistry } from '../job-registry';
-import type { PipelineConfig } from '../pipeline-config';
-import type { StatusStore } from '../status-store/status-store';
+import type { AwsClients } from '../aws-clients.ts';
+import type { JobRegistry } from '../job-registry.ts';
+import type { PipelineConfig } from '../pipeline-config.ts';
+import type { StatusStore } from '../status-store/status-store.ts';
 
 export interface AdminContext {
   readonly registry: JobRegistry;

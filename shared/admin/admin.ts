@@ -7,19 +7,19 @@
  * const { jobs } = await admin.failed({ class: 'default' });
  * await admin.retry(jobs.map((job) => job.id));
  */
-import type { AwsClients } from '../aws-clients';
-import type { JobRegistry } from '../job-registry';
-import type { PipelineConfig } from '../pipeline-config';
-import { queryJobs, type JobFilter } from '../status-store/job-query';
-import { createStatusStore } from '../status-store/status-store';
-import type { AdminContext } from './admin-context';
-import { failureStats } from './failure-stats';
-import { forgetJobs, listFlushable } from './forget-jobs';
-import { checkHealth } from './health-check';
-import { showJob } from './job-view';
-import { pipelineStats } from './pipeline-stats';
-import { redriveDeadLetters, type RedriveMethod, type RedriveProgress } from './redrive';
-import { retryAllJobs, retryJobs, type RetryOptions } from './retry-jobs';
+import type { AwsClients } from '../aws-clients.ts';
+import type { JobRegistry } from '../job-registry.ts';
+import type { PipelineConfig } from '../pipeline-config.ts';
+import { queryJobs, type JobFilter } from '../status-store/job-query.ts';
+import { createStatusStore } from '../status-store/status-store.ts';
+import type { AdminContext } from './admin-context.ts';
+import { failureStats } from './failure-stats.ts';
+import { forgetJobs, listFlushable } from './forget-jobs.ts';
+import { checkHealth } from './health-check.ts';
+import { showJob } from './job-view.ts';
+import { pipelineStats } from './pipeline-stats.ts';
+import { redriveDeadLetters, type RedriveMethod, type RedriveProgress } from './redrive.ts';
+import { retryAllJobs, retryJobs, type RetryOptions } from './retry-jobs.ts';
 
 export interface AdminOptions {
   readonly registry: JobRegistry;

@@ -15,8 +15,8 @@ import {
   type Message,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { deadLetterAttributeNames } from '../dead-letter';
-import { decodeEnvelope, type Envelope } from '../envelope';
+import { deadLetterAttributeNames } from '../dead-letter.ts';
+import { decodeEnvelope, type Envelope } from '../envelope.ts';
 
 export interface DeadLetter {
   readonly message: Message;

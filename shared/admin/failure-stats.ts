@@ -3,9 +3,9 @@
  * kind (the part before the first detail), so 500 webhooks failing with different URLs count as
  * one reason.
  */
-import type { JobRecord } from '../status-store/job-record';
-import { queryJobs } from '../status-store/job-query';
-import type { AdminContext } from './admin-context';
+import type { JobRecord } from '../status-store/job-record.ts';
+import { queryJobs } from '../status-store/job-query.ts';
+import type { AdminContext } from './admin-context.ts';
 
 export interface FailureStats {
   readonly total: number;

@@ -7,12 +7,12 @@
  * const doomed = await listFlushable(ctx, { class: 'default', olderThan: new Date(Date.now() - 7 * DAY) });
  * await forgetJobs(ctx, doomed.map((job) => job.id));
  */
-import { mapWithConcurrency } from '../concurrency';
-import { errorMessage } from '../errors';
-import type { JobRecord } from '../status-store/job-record';
-import type { AdminContext, JobActionResult } from './admin-context';
-import { allFailedJobs } from './failure-stats';
-import { removeDeadLetterCopies } from './retry-jobs';
+import { mapWithConcurrency } from '../concurrency.ts';
+import { errorMessage } from '../errors.ts';
+import type { JobRecord } from '../status-store/job-record.ts';
+import type { AdminContext, JobActionResult } from './admin-context.ts';
+import { allFailedJobs } from './failure-stats.ts';
+import { removeDeadLetterCopies } from './retry-jobs.ts';
 
 export async function listFlushable(
   ctx: AdminContext,

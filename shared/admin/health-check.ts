@@ -4,8 +4,8 @@
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { errorMessage } from '../errors';
-import type { AdminContext } from './admin-context';
+import { errorMessage } from '../errors.ts';
+import type { AdminContext } from './admin-context.ts';
 
 export interface HealthCheck {
   readonly component: string;

@@ -4,9 +4,9 @@
  * @example
  * const view = await showJob(ctx, id); // { job, whereNow: 'waiting in the default queue for attempt 2 at …' }
  */
-import { SqsJobsError } from '../errors';
-import type { JobRecord } from '../status-store/job-record';
-import type { AdminContext } from './admin-context';
+import { SqsJobsError } from '../errors.ts';
+import type { JobRecord } from '../status-store/job-record.ts';
+import type { AdminContext } from './admin-context.ts';
 
 export class JobNotFoundError extends SqsJobsError {
   constructor(readonly jobId: string) {

@@ -5,10 +5,10 @@
  * durations, the most recent completed jobs of the last hour (up to 1,000 items read).
  */
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
-import { jobStatuses, type JobStatus } from '../lifecycle';
-import { batchGetJobs } from '../status-store/batch-get';
-import { countStatus, statusIndexIds } from '../status-store/status-index';
-import type { AdminContext } from './admin-context';
+import { jobStatuses, type JobStatus } from '../lifecycle.ts';
+import { batchGetJobs } from '../status-store/batch-get.ts';
+import { countStatus, statusIndexIds } from '../status-store/status-index.ts';
+import type { AdminContext } from './admin-context.ts';
 
 export interface ClassStats {
   readonly class: string;

@@ -15,9 +15,9 @@ import {
   StartMessageMoveTaskCommand,
   ReceiveMessageCommand,
 } from '@aws-sdk/client-sqs';
-import { awsErrorName, InvalidOptionError } from '../errors';
-import type { AdminContext } from './admin-context';
-import { deleteMessages } from './dead-letters';
+import { awsErrorName, InvalidOptionError } from '../errors.ts';
+import type { AdminContext } from './admin-context.ts';
+import { deleteMessages } from './dead-letters.ts';
 
 export type RedriveMethod = 'auto' | 'move-task' | 'copy';
 

@@ -9,15 +9,15 @@
  * await retryJobs(ctx, ['4f0c…'], { payload: { url: 'https://fixed.example.com/hook' } });
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { mapWithConcurrency } from '../concurrency';
-import { encodeEnvelope } from '../envelope';
-import { PayloadValidationError, errorMessage } from '../errors';
-import { queueLocationFor } from '../pipeline-config';
-import { isPriorityClassName, priorityClasses } from '../priority-classes';
-import type { JobRecord } from '../status-store/job-record';
-import type { AdminContext, JobActionResult } from './admin-context';
-import { changeVisibility, collectDeadLetters, deleteMessages } from './dead-letters';
-import { allFailedJobs } from './failure-stats';
+import { mapWithConcurrency } from '../concurrency.ts';
+import { encodeEnvelope } from '../envelope.ts';
+import { PayloadValidationError, errorMessage } from '../errors.ts';
+import { queueLocationFor } from '../pipeline-config.ts';
+import { isPriorityClassName, priorityClasses } from '../priority-classes.ts';
+import type { JobRecord } from '../status-store/job-record.ts';
+import type { AdminContext, JobActionResult } from './admin-context.ts';
+import { changeVisibility, collectDeadLetters, deleteMessages } from './dead-letters.ts';
+import { allFailedJobs } from './failure-stats.ts';
 
 export interface RetryOptions {
   /** A corrected payload (validated against the job's schema first). Only with one job. */

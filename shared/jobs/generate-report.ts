@@ -4,8 +4,8 @@
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { defineJob } from '../define-job';
-import { NonRetryableError } from '../errors';
+import { defineJob } from '../define-job.ts';
+import { NonRetryableError } from '../errors.ts';
 
 export const REPORT_BUCKET_ENV = 'SQS_JOBS_REPORT_BUCKET';
 

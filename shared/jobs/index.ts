@@ -5,10 +5,10 @@
  * const jobs = createJobClient({ registry: jobRegistry, config, clients });
  * await jobs.enqueue('webhook.send', { url: 'https://example.com/hook', event: 'signup' });
  */
-import { createJobRegistry } from '../job-registry';
-import { alwaysFailsDemoJob, flakyDemoJob, sleepDemoJob } from './demo-jobs';
-import { generateReport } from './generate-report';
-import { sendWebhook } from './send-webhook';
+import { createJobRegistry } from '../job-registry.ts';
+import { alwaysFailsDemoJob, flakyDemoJob, sleepDemoJob } from './demo-jobs.ts';
+import { generateReport } from './generate-report.ts';
+import { sendWebhook } from './send-webhook.ts';
 
 export const jobRegistry = createJobRegistry([
   generateReport,

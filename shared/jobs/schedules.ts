@@ -2,8 +2,8 @@
  * This application's recurring jobs. CDK creates one EventBridge Scheduler schedule per entry;
  * the local runtime fires the same entries.
  */
-import { defineSchedules } from '../schedules/schedule-catalog';
-import { jobRegistry } from './index';
+import { defineSchedules } from '../schedules/schedule-catalog.ts';
+import { jobRegistry } from './index.ts';
 
 export const schedules = defineSchedules(jobRegistry, [
   {

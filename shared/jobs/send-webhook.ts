@@ -3,8 +3,8 @@
  * 408 and 429) will not improve with retries, so they fail the job at once.
  */
 import { z } from 'zod';
-import { defineJob } from '../define-job';
-import { NonRetryableError } from '../errors';
+import { defineJob } from '../define-job.ts';
+import { NonRetryableError } from '../errors.ts';
 
 const RETRYABLE_CLIENT_STATUSES = new Set([408, 429]);
 

@@ -9,10 +9,10 @@
  *     job: 'report.generate', payload: { reportId: 'nightly', rows: 1000 }, overlap: 'skip' },
  * ]);
  */
-import { ConfigurationError } from '../errors';
-import type { JobRegistry } from '../job-registry';
-import { isPriorityClassName, type PriorityClassName } from '../priority-classes';
-import { parseScheduleExpression } from './schedule-expression';
+import { ConfigurationError } from '../errors.ts';
+import type { JobRegistry } from '../job-registry.ts';
+import { isPriorityClassName, type PriorityClassName } from '../priority-classes.ts';
+import { parseScheduleExpression } from './schedule-expression.ts';
 
 export type OverlapPolicy = 'allow' | 'skip';
 

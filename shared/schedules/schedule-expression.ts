@@ -13,7 +13,7 @@
  * nextFireTimes('rate(5 minutes)', { timezone: 'UTC', from: new Date(), count: 3, anchor: startedAt });
  */
 import { Cron } from 'croner';
-import { InvalidOptionError } from '../errors';
+import { InvalidOptionError } from '../errors.ts';
 
 export type ScheduleExpression =
   | { readonly kind: 'cron'; readonly fields: readonly string[] }

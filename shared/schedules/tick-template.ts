@@ -7,7 +7,7 @@
  * const input = tickInputTemplate(schedule); // the CDK target's `input`
  * const body = fillTickTemplate(input, 'arn:aws:scheduler:local:000000000000:schedule/sqs-jobs/nightly', new Date());
  */
-import type { Schedule } from './schedule-catalog';
+import type { Schedule } from './schedule-catalog.ts';
 
 export const SCHEDULE_ARN_PLACEHOLDER = '<aws.scheduler.schedule-arn>';
 export const SCHEDULED_TIME_PLACEHOLDER = '<aws.scheduler.scheduled-time>';

@@ -9,15 +9,15 @@
  * const results = await jobs.enqueueMany([{ job: 'webhook.send', payload: { url, body } }]);
  */
 import { SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
-import type { AwsClients } from '../aws-clients';
-import { mapWithConcurrency } from '../concurrency';
-import { EnqueueError, InvalidOptionError, JobStateConflictError, SqsJobsError, errorMessage, isErrorNamed } from '../errors';
-import type { DefinitionOf, JobNameOf, JobRegistry, PayloadOf } from '../job-registry';
-import type { JobStatus } from '../lifecycle';
-import type { PipelineConfig } from '../pipeline-config';
-import type { PriorityClass } from '../priority-classes';
-import { createStatusStore, type StatusStore } from '../status-store/status-store';
-import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job';
+import type { AwsClients } from '../aws-clients.ts';
+import { mapWithConcurrency } from '../concurrency.ts';
+import { EnqueueError, InvalidOptionError, JobStateConflictError, SqsJobsError, errorMessage, isErrorNamed } from '../errors.ts';
+import type { DefinitionOf, JobNameOf, JobRegistry, PayloadOf } from '../job-registry.ts';
+import type { JobStatus } from '../lifecycle.ts';
+import type { PipelineConfig } from '../pipeline-config.ts';
+import type { PriorityClass } from '../priority-classes.ts';
+import { createStatusStore, type StatusStore } from '../status-store/status-store.ts';
+import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job.ts';
 
 export interface EnqueuedJob {
   readonly id: string;

@@ -2,16 +2,16 @@
  * Turns an enqueue call into the record to insert and the message to send, or a typed error
  * naming what is wrong. Pure: nothing is written until every check has passed.
  */
-import type { BackoffPolicy } from '../backoff';
-import type { AnyJobDefinition } from '../define-job';
-import { encodeEnvelope, envelopeSchema, type Envelope } from '../envelope';
-import { InvalidOptionError, PayloadValidationError, UnknownJobError } from '../errors';
-import { idempotentJobId, newJobId } from '../job-ids';
-import type { JobRegistry } from '../job-registry';
-import { queueLocationFor, type PipelineConfig } from '../pipeline-config';
-import { pipelineSettings } from '../pipeline-settings';
-import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClass, type PriorityClassName } from '../priority-classes';
-import type { NewJob } from '../status-store/status-store';
+import type { BackoffPolicy } from '../backoff.ts';
+import type { AnyJobDefinition } from '../define-job.ts';
+import { encodeEnvelope, envelopeSchema, type Envelope } from '../envelope.ts';
+import { InvalidOptionError, PayloadValidationError, UnknownJobError } from '../errors.ts';
+import { idempotentJobId, newJobId } from '../job-ids.ts';
+import type { JobRegistry } from '../job-registry.ts';
+import { queueLocationFor, type PipelineConfig } from '../pipeline-config.ts';
+import { pipelineSettings } from '../pipeline-settings.ts';
+import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClass, type PriorityClassName } from '../priority-classes.ts';
+import type { NewJob } from '../status-store/status-store.ts';
 
 /** Room kept for message attributes the consumer adds when it dead-letters the message. */
 const ATTRIBUTE_HEADROOM_BYTES = 8 * 1024;

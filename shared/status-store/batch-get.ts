@@ -1,6 +1,6 @@
 /** Reads job records by id, 100 per BatchGetItem, asking again for keys AWS left unprocessed. */
 import { BatchGetCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { JobRecord } from './job-record';
+import type { JobRecord } from './job-record.ts';
 
 const BATCH_GET_KEYS = 100;
 const UNPROCESSED_ROUNDS = 5;

@@ -8,11 +8,11 @@
  * const next = await queryJobs(db, table, { status: 'failed', job: 'webhook.send', limit: 20, cursor: page.cursor }, classes);
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { InvalidOptionError } from '../errors';
-import { jobTable, statusShards } from '../job-table';
-import type { JobStatus } from '../lifecycle';
-import { batchGetJobs } from './batch-get';
-import type { JobRecord } from './job-record';
+import { InvalidOptionError } from '../errors.ts';
+import { jobTable, statusShards } from '../job-table.ts';
+import type { JobStatus } from '../lifecycle.ts';
+import { batchGetJobs } from './batch-get.ts';
+import type { JobRecord } from './job-record.ts';
 
 export interface JobFilter {
   readonly status?: JobStatus;

@@ -4,7 +4,7 @@
  * fails for good, so an operator can retry it after the DLQ copy is gone, and held (as the
  * pending message) while a delayed job waits for its due time.
  */
-import type { JobStatus } from '../lifecycle';
+import type { JobStatus } from '../lifecycle.ts';
 
 export interface JobErrorEntry {
   readonly attempt: number;

@@ -8,8 +8,8 @@
  * const doneLastHour = await countStatus(db, table, { status: 'completed', since: hourAgo });
  */
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandOutput } from '@aws-sdk/lib-dynamodb';
-import { jobTable, statusShards } from '../job-table';
-import type { JobStatus } from '../lifecycle';
+import { jobTable, statusShards } from '../job-table.ts';
+import type { JobStatus } from '../lifecycle.ts';
 
 export interface StatusRange {
   readonly status: JobStatus;

@@ -19,12 +19,12 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { JobStateConflictError } from '../errors';
-import { jobTable, statusShard } from '../job-table';
-import { sourcesOf, type JobStatus } from '../lifecycle';
-import { pipelineSettings } from '../pipeline-settings';
-import { ERROR_MESSAGE_CHARS, boundedPayload, boundedResult, truncate, type JobErrorEntry, type JobRecord } from './job-record';
-import { ExpressionBuilder } from './update-expression';
+import { JobStateConflictError } from '../errors.ts';
+import { jobTable, statusShard } from '../job-table.ts';
+import { sourcesOf, type JobStatus } from '../lifecycle.ts';
+import { pipelineSettings } from '../pipeline-settings.ts';
+import { ERROR_MESSAGE_CHARS, boundedPayload, boundedResult, truncate, type JobErrorEntry, type JobRecord } from './job-record.ts';
+import { ExpressionBuilder } from './update-expression.ts';
 
 export interface StatusStoreOptions {
   readonly documentClient: DynamoDBDocumentClient;

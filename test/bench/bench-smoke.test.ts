@@ -6,8 +6,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { profiles, runBench, type BenchResults } from '../../bench/bench';
-import { parseBaseline } from '../../bench/compare';
+import { profiles, runBench, type BenchResults } from '../../bench/bench.ts';
+import { parseBaseline } from '../../bench/compare.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {

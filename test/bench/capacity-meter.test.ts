@@ -6,9 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { toDocumentClient } from '../../shared/aws-clients';
-import { awsClientsFor, localClientConfig, startEmulators, type AwsClients, type RunningEmulators } from '../../local/emulators';
-import { CapacityMeter, type DynamoMeterEvent, type SqsMeterEvent } from '../../bench/capacity-meter';
+import { toDocumentClient } from '../../shared/aws-clients.ts';
+import { awsClientsFor, localClientConfig, startEmulators, type AwsClients, type RunningEmulators } from '../../local/emulators.ts';
+import { CapacityMeter, type DynamoMeterEvent, type SqsMeterEvent } from '../../bench/capacity-meter.ts';
 
 let emulators: RunningEmulators;
 let raw: AwsClients;

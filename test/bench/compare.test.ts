@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { BenchResults } from '../../bench/bench';
-import type { ScenarioResult } from '../../bench/billable-units';
+import type { BenchResults } from '../../bench/bench.ts';
+import type { ScenarioResult } from '../../bench/billable-units.ts';
 import {
   changesFor,
   compareResults,
@@ -14,11 +14,11 @@ import {
   spreadDirection,
   withBaselineFile,
   type ComparisonLine,
-} from '../../bench/compare';
-import { staticallyLoaded } from '../../bench/cold-start';
-import { costPerMillionJobs } from '../../bench/prices';
-import { changeText, renderMarkdown } from '../../bench/report';
-import { summarize } from '../../bench/stats';
+} from '../../bench/compare.ts';
+import { staticallyLoaded } from '../../bench/cold-start.ts';
+import { costPerMillionJobs } from '../../bench/prices.ts';
+import { changeText, renderMarkdown } from '../../bench/report.ts';
+import { summarize } from '../../bench/stats.ts';
 
 /** The measured baseline (commit 785dec7), real data of the right shape. */
 const baselineFile = join(import.meta.dirname, '..', '..', 'docs', 'benchmarks-baseline.json');
@@ -251,7 +251,7 @@ describe('rewriting a stored run', () => {
   it('recomputes the comparison and writes both files', async () => {
     const { mkdtemp, readFile, rm } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
-    const { reportBench } = await import('../../bench/bench');
+    const { reportBench } = await import('../../bench/bench.ts');
     const outDir = await mkdtemp(join(tmpdir(), 'sqs-jobs-report-'));
     try {
       const stale = { ...baseline, beforeAfter: { ...compareResults(baseline, baseline), lines: [] } };

@@ -13,7 +13,7 @@ import {
   writeUnits,
   type AttributeMap,
   type IndexDefinition,
-} from '../../bench/dynamodb-units';
+} from '../../bench/dynamodb-units.ts';
 
 const table = { partitionKey: 'id' };
 const byStatus: IndexDefinition = { name: 'byStatus', partitionKey: 'status', sortKey: 'statusAt', projection: 'KEYS_ONLY' };

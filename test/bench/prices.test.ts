@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { costPerMillionJobs, gbSeconds, listPrices } from '../../bench/prices';
+import { costPerMillionJobs, gbSeconds, listPrices } from '../../bench/prices.ts';
 
 describe('price math', () => {
   it('uses the list prices the report states', () => {

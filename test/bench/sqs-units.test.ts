@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { billedRequests, billedRequestsForMessages, messagePayloadBytes, SQS_CHUNK_BYTES } from '../../bench/sqs-units';
+import { billedRequests, billedRequestsForMessages, messagePayloadBytes, SQS_CHUNK_BYTES } from '../../bench/sqs-units.ts';
 
 describe('SQS request billing', () => {
   it('bills each started 64 KB of payload as one request, at least one', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, percentiles, quantile, round, summarize } from '../../bench/stats';
+import { median, percentiles, quantile, round, summarize } from '../../bench/stats.ts';
 
 describe('stats', () => {
   it('interpolates quantiles between ranks', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { tableSchema, type DynamoMeterEvent } from '../../bench/capacity-meter';
-import type { AttributeMap } from '../../bench/dynamodb-units';
-import { priceVariants, priceWrites } from '../../bench/what-if';
-import { breakdown, stepOf } from '../../bench/billable-units';
+import { tableSchema, type DynamoMeterEvent } from '../../bench/capacity-meter.ts';
+import type { AttributeMap } from '../../bench/dynamodb-units.ts';
+import { priceVariants, priceWrites } from '../../bench/what-if.ts';
+import { breakdown, stepOf } from '../../bench/billable-units.ts';
 
 const schema = tableSchema({
   TableName: 'jobs',

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
-import { pipelineSettings } from '../../shared/pipeline-settings';
-import { priorityClasses } from '../../shared/priority-classes';
-import { resolveAlarmThresholds, resolveClassAlarmThresholds } from '../../cdk/alarm-thresholds';
+import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
+import { pipelineSettings } from '../../shared/pipeline-settings.ts';
+import { priorityClasses } from '../../shared/priority-classes.ts';
+import { resolveAlarmThresholds, resolveClassAlarmThresholds } from '../../cdk/alarm-thresholds.ts';
 
 describe('resolveAlarmThresholds', () => {
   it('defaults to pipelineSettings.thresholds, minJobs 10 included', () => {

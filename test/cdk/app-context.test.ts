@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
-import { readAppContext } from '../../cdk/app-context';
+import { readAppContext } from '../../cdk/app-context.ts';
 
 const contextOf = (context: Record<string, unknown>) => readAppContext(new App({ context }).node);
 

@@ -11,11 +11,11 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
-import type { PriorityClass } from '../../shared/priority-classes';
-import type { Schedule } from '../../shared/schedules/schedule-catalog';
-import { JobPipeline, type JobPipelineProps } from '../../cdk/job-pipeline';
-import { JobPipelinePropsError } from '../../cdk/validate-pipeline-props';
+import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
+import type { PriorityClass } from '../../shared/priority-classes.ts';
+import type { Schedule } from '../../shared/schedules/schedule-catalog.ts';
+import { JobPipeline, type JobPipelineProps } from '../../cdk/job-pipeline.ts';
+import { JobPipelinePropsError } from '../../cdk/validate-pipeline-props.ts';
 import {
   resourceById,
   DISPATCHER_FIXTURE_ENTRY,
@@ -30,7 +30,7 @@ import {
   type CfnResource,
   type Json,
   type SynthesizedPipeline,
-} from './pipeline-template';
+} from './pipeline-template.ts';
 
 const base: PriorityClass = {
   timeoutSeconds: 30,

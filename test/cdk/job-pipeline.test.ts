@@ -8,19 +8,19 @@ import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds';
-import { jobTable } from '../../shared/job-table';
-import { REPORT_BUCKET_ENV, generateReport } from '../../shared/jobs/generate-report';
-import { schedules } from '../../shared/jobs/schedules';
-import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config';
-import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings';
+import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
+import { jobTable } from '../../shared/job-table.ts';
+import { REPORT_BUCKET_ENV, generateReport } from '../../shared/jobs/generate-report.ts';
+import { schedules } from '../../shared/jobs/schedules.ts';
+import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config.ts';
+import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings.ts';
 import {
   priorityClasses,
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
   type PriorityClass,
-} from '../../shared/priority-classes';
-import { consumerFunctionName } from '../../cdk/pipeline-naming';
+} from '../../shared/priority-classes.ts';
+import { consumerFunctionName } from '../../cdk/pipeline-naming.ts';
 import {
   resourceById,
   actionsOf,
@@ -33,7 +33,7 @@ import {
   type CfnResource,
   type Json,
   type SynthesizedPipeline,
-} from './pipeline-template';
+} from './pipeline-template.ts';
 
 const PREFIX = `${pipelineSettings.namePrefix}-dev`;
 /** Written out rather than derived, so a change to the naming shows up here. */

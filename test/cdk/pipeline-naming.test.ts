@@ -7,7 +7,7 @@ import {
   resourcePrefix,
   scheduleDeadLetterQueueName,
   stageMetricNamespace,
-} from '../../cdk/pipeline-naming';
+} from '../../cdk/pipeline-naming.ts';
 
 describe('pipeline naming', () => {
   it('derives ids and names from class, prefix and stage', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PipelineStack, type PipelineStackProps } from '../../cdk/pipeline-stack';
+import { PipelineStack, type PipelineStackProps } from '../../cdk/pipeline-stack.ts';
 
 export const FIXTURE_ENTRY = join(import.meta.dirname, 'fixtures', 'consumer.ts');
 export const DISPATCHER_FIXTURE_ENTRY = join(import.meta.dirname, 'fixtures', 'dispatcher.ts');

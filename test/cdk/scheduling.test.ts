@@ -8,20 +8,20 @@ import { App } from 'aws-cdk-lib';
 import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { jobTable } from '../../shared/job-table';
-import { jobRegistry } from '../../shared/jobs';
-import { schedules as appSchedules } from '../../shared/jobs/schedules';
-import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config';
-import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings';
-import { priorityClasses } from '../../shared/priority-classes';
-import { defineSchedules, type Schedule } from '../../shared/schedules/schedule-catalog';
+import { jobTable } from '../../shared/job-table.ts';
+import { jobRegistry } from '../../shared/jobs/index.ts';
+import { schedules as appSchedules } from '../../shared/jobs/schedules.ts';
+import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config.ts';
+import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings.ts';
+import { priorityClasses } from '../../shared/priority-classes.ts';
+import { defineSchedules, type Schedule } from '../../shared/schedules/schedule-catalog.ts';
 import {
   SCHEDULED_TIME_PLACEHOLDER,
   SCHEDULE_ARN_PLACEHOLDER,
   tickInputTemplate,
-} from '../../shared/schedules/tick-template';
-import { dispatcherFunctionName } from '../../cdk/pipeline-naming';
-import { PipelineStack } from '../../cdk/pipeline-stack';
+} from '../../shared/schedules/tick-template.ts';
+import { dispatcherFunctionName } from '../../cdk/pipeline-naming.ts';
+import { PipelineStack } from '../../cdk/pipeline-stack.ts';
 import {
   resourceById,
   DISPATCHER_FIXTURE_ENTRY,
@@ -38,7 +38,7 @@ import {
   type DashboardWidget,
   type Json,
   type SynthesizedPipeline,
-} from './pipeline-template';
+} from './pipeline-template.ts';
 
 const PREFIX = `${pipelineSettings.namePrefix}-dev`;
 const FUNCTION_NAME = 'sqs-jobs-dev-delay-dispatcher';

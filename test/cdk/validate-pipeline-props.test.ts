@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { schedules as appSchedules } from '../../shared/jobs/schedules';
-import { priorityClasses, type PriorityClass } from '../../shared/priority-classes';
-import type { Schedule } from '../../shared/schedules/schedule-catalog';
-import { JobPipeline } from '../../cdk/job-pipeline';
-import { JobPipelinePropsError, pipelineProblems, type PipelineShape } from '../../cdk/validate-pipeline-props';
-import { FIXTURE_ENTRY } from './pipeline-template';
+import { schedules as appSchedules } from '../../shared/jobs/schedules.ts';
+import { priorityClasses, type PriorityClass } from '../../shared/priority-classes.ts';
+import type { Schedule } from '../../shared/schedules/schedule-catalog.ts';
+import { JobPipeline } from '../../cdk/job-pipeline.ts';
+import { JobPipelinePropsError, pipelineProblems, type PipelineShape } from '../../cdk/validate-pipeline-props.ts';
+import { FIXTURE_ENTRY } from './pipeline-template.ts';
 
 const valid: PriorityClass = {
   timeoutSeconds: 60,

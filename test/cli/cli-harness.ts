@@ -4,10 +4,10 @@
  */
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
-import { CLI_BUNDLE } from '../../cli/build';
-import { jobRegistry } from '../../shared/jobs';
-import type { PriorityClass } from '../../shared/priority-classes';
-import { startTestRuntime } from '../integration/harness';
+import { CLI_BUNDLE } from '../../cli/build.ts';
+import { jobRegistry } from '../../shared/jobs/index.ts';
+import type { PriorityClass } from '../../shared/priority-classes.ts';
+import { startTestRuntime } from '../integration/harness.ts';
 
 const tiny: PriorityClass = {
   timeoutSeconds: 4,

@@ -3,13 +3,13 @@
  * the numbers can be checked exactly against the jobs this file ran.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HealthReport } from '../../shared/admin/health-check';
-import type { PipelineStats } from '../../shared/admin/pipeline-stats';
-import type { AppJobRegistry } from '../../shared/jobs';
-import type { JobPage } from '../../shared/status-store/job-query';
-import type { LocalRuntime } from '../../local/runtime';
-import { waitFor } from '../integration/harness';
-import { runCli, runCliJson, startCliRuntime, startWebhookTarget, type WebhookTarget } from './cli-harness';
+import type { HealthReport } from '../../shared/admin/health-check.ts';
+import type { PipelineStats } from '../../shared/admin/pipeline-stats.ts';
+import type { AppJobRegistry } from '../../shared/jobs/index.ts';
+import type { JobPage } from '../../shared/status-store/job-query.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { waitFor } from '../integration/harness.ts';
+import { runCli, runCliJson, startCliRuntime, startWebhookTarget, type WebhookTarget } from './cli-harness.ts';
 
 let runtime: LocalRuntime<AppJobRegistry>;
 let hooks: WebhookTarget;

@@ -5,15 +5,15 @@
  * remove exactly what they name.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JobActionResult } from '../../shared/admin/admin-context';
-import type { FailureStats } from '../../shared/admin/failure-stats';
-import type { JobView } from '../../shared/admin/job-view';
-import type { JobStatus } from '../../shared/lifecycle';
-import type { JobPage } from '../../shared/status-store/job-query';
-import type { LocalRuntime } from '../../local/runtime';
-import type { AppJobRegistry } from '../../shared/jobs';
-import { queueDepth, waitFor } from '../integration/harness';
-import { runCli, runCliJson, startCliRuntime, startWebhookTarget, type WebhookTarget } from './cli-harness';
+import type { JobActionResult } from '../../shared/admin/admin-context.ts';
+import type { FailureStats } from '../../shared/admin/failure-stats.ts';
+import type { JobView } from '../../shared/admin/job-view.ts';
+import type { JobStatus } from '../../shared/lifecycle.ts';
+import type { JobPage } from '../../shared/status-store/job-query.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import type { AppJobRegistry } from '../../shared/jobs/index.ts';
+import { queueDepth, waitFor } from '../integration/harness.ts';
+import { runCli, runCliJson, startCliRuntime, startWebhookTarget, type WebhookTarget } from './cli-harness.ts';
 
 let runtime: LocalRuntime<AppJobRegistry>;
 let hooks: WebhookTarget;

@@ -3,11 +3,11 @@
  * times, and a tick fired by hand that runs as a job in the local runtime.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppJobRegistry } from '../../shared/jobs';
-import type { LocalRuntime } from '../../local/runtime';
-import type { ScheduleListing, TickRun } from '../../cli/commands/schedule-commands';
-import { waitFor } from '../integration/harness';
-import { runCli, runCliJson, startCliRuntime } from './cli-harness';
+import type { AppJobRegistry } from '../../shared/jobs/index.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import type { ScheduleListing, TickRun } from '../../cli/commands/schedule-commands.ts';
+import { waitFor } from '../integration/harness.ts';
+import { runCli, runCliJson, startCliRuntime } from './cli-harness.ts';
 
 let runtime: LocalRuntime<AppJobRegistry>;
 let env: Record<string, string>;

@@ -4,12 +4,12 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin } from '../../shared/admin/admin';
-import { encodeEnvelope } from '../../shared/envelope';
-import type { JobStatus } from '../../shared/lifecycle';
-import type { LocalRuntime } from '../../local/runtime';
-import { startTestRuntime, waitFor } from './harness';
-import { runsOf, testRegistry } from './test-jobs';
+import { createAdmin } from '../../shared/admin/admin.ts';
+import { encodeEnvelope } from '../../shared/envelope.ts';
+import type { JobStatus } from '../../shared/lifecycle.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { startTestRuntime, waitFor } from './harness.ts';
+import { runsOf, testRegistry } from './test-jobs.ts';
 
 let runtime: LocalRuntime<typeof testRegistry>;
 let admin: ReturnType<typeof createAdmin>;

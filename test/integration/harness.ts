@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message, type SQSClient } from '@aws-sdk/client-sqs';
-import type { JobRegistry } from '../../shared/job-registry';
-import type { PriorityClass } from '../../shared/priority-classes';
-import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime';
+import type { JobRegistry } from '../../shared/job-registry.ts';
+import type { PriorityClass } from '../../shared/priority-classes.ts';
+import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../local/runtime.ts';
 
 const tiny: PriorityClass = {
   timeoutSeconds: 4,

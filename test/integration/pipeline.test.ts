@@ -4,13 +4,13 @@
  */
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deadLetterAttributeNames } from '../../shared/dead-letter';
-import { encodeEnvelope } from '../../shared/envelope';
-import type { JobStatus } from '../../shared/lifecycle';
-import type { JobRecord } from '../../shared/status-store/job-record';
-import type { LocalRuntime } from '../../local/runtime';
-import { attribute, queueDepth, receiveAll, startTestRuntime, waitFor } from './harness';
-import { failedHookCalls, runsOf, testRegistry } from './test-jobs';
+import { deadLetterAttributeNames } from '../../shared/dead-letter.ts';
+import { encodeEnvelope } from '../../shared/envelope.ts';
+import type { JobStatus } from '../../shared/lifecycle.ts';
+import type { JobRecord } from '../../shared/status-store/job-record.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { attribute, queueDepth, receiveAll, startTestRuntime, waitFor } from './harness.ts';
+import { failedHookCalls, runsOf, testRegistry } from './test-jobs.ts';
 
 let runtime: LocalRuntime<typeof testRegistry>;
 

@@ -5,13 +5,13 @@
  */
 import type { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigurationError } from '../../shared/errors';
-import type { PipelineConfig } from '../../shared/pipeline-config';
-import { defineSchedules, type ScheduleEntry } from '../../shared/schedules/schedule-catalog';
-import type { LocalRuntime } from '../../local/runtime';
-import { CATCH_UP_MS, sendTick, startLocalScheduler, type ScheduleFire } from '../../local/scheduler';
-import { queueDepth, startTestRuntime, waitFor } from './harness';
-import { runsOf, testRegistry } from './test-jobs';
+import { ConfigurationError } from '../../shared/errors.ts';
+import type { PipelineConfig } from '../../shared/pipeline-config.ts';
+import { defineSchedules, type ScheduleEntry } from '../../shared/schedules/schedule-catalog.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { CATCH_UP_MS, sendTick, startLocalScheduler, type ScheduleFire } from '../../local/scheduler.ts';
+import { queueDepth, startTestRuntime, waitFor } from './harness.ts';
+import { runsOf, testRegistry } from './test-jobs.ts';
 
 const ok = (name: string, expression: string, extra: Partial<ScheduleEntry> = {}): ScheduleEntry => ({
   name,

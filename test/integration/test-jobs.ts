@@ -3,9 +3,9 @@
  * attempts and their timing; SQS and DynamoDB stay real.
  */
 import { z } from 'zod';
-import { defineJob } from '../../shared/define-job';
-import { NonRetryableError } from '../../shared/errors';
-import { createJobRegistry } from '../../shared/job-registry';
+import { defineJob } from '../../shared/define-job.ts';
+import { NonRetryableError } from '../../shared/errors.ts';
+import { createJobRegistry } from '../../shared/job-registry.ts';
 
 export interface Run {
   readonly jobId: string;

@@ -4,13 +4,13 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tickJobId } from '../../shared/envelope';
-import type { JobStatus } from '../../shared/lifecycle';
-import { fillTickTemplate, localScheduleArn, tickInputTemplate } from '../../shared/schedules/tick-template';
-import type { JobRecord } from '../../shared/status-store/job-record';
-import type { LocalRuntime } from '../../local/runtime';
-import { startTestRuntime, waitFor } from './harness';
-import { openGate, runsOf, testRegistry } from './test-jobs';
+import { tickJobId } from '../../shared/envelope.ts';
+import type { JobStatus } from '../../shared/lifecycle.ts';
+import { fillTickTemplate, localScheduleArn, tickInputTemplate } from '../../shared/schedules/tick-template.ts';
+import type { JobRecord } from '../../shared/status-store/job-record.ts';
+import type { LocalRuntime } from '../../local/runtime.ts';
+import { startTestRuntime, waitFor } from './harness.ts';
+import { openGate, runsOf, testRegistry } from './test-jobs.ts';
 
 const MAX_QUEUE_DELAY = 2;
 let runtime: LocalRuntime<typeof testRegistry>;

@@ -8,16 +8,16 @@ import {
   type ReceiveMessageCommandInput,
 } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { awsClientsFor, startEmulators, type AwsClients, type RunningEmulators } from '../../local/emulators';
+import { awsClientsFor, startEmulators, type AwsClients, type RunningEmulators } from '../../local/emulators.ts';
 import {
   startEventSourcePoller,
   type EventSourcePoller,
   type EventSourcePollerOptions,
   type PollerErrorPhase,
   type SqsBatchHandler,
-} from '../../local/event-source-poller';
-import { provisionPipeline, queueArn } from '../../local/provision';
-import { createTestQueue, gate, messagesInQueue, testClass, uniqueName, waitFor } from './helpers';
+} from '../../local/event-source-poller.ts';
+import { provisionPipeline, queueArn } from '../../local/provision.ts';
+import { createTestQueue, gate, messagesInQueue, testClass, uniqueName, waitFor } from './helpers.ts';
 
 let emulators: RunningEmulators;
 let clients: AwsClients;

@@ -6,7 +6,7 @@ import {
   messagesToDelete,
   toSqsRecord,
   type InvocationOutcome,
-} from '../../local/event-source-poller';
+} from '../../local/event-source-poller.ts';
 
 const QUEUE_ARN = 'arn:aws:sqs:us-east-1:000000000000:sqs-jobs-default';
 

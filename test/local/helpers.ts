@@ -1,8 +1,8 @@
 /** Test helpers for the local-runtime suites: condition polling and small class definitions. */
 import { randomUUID } from 'node:crypto';
 import { CreateQueueCommand, GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { PriorityClass } from '../../shared/priority-classes';
-import { queueArn } from '../../local/provision';
+import type { PriorityClass } from '../../shared/priority-classes.ts';
+import { queueArn } from '../../local/provision.ts';
 
 /**
  * Polls `probe` until it returns a value other than undefined/false, or throws after the

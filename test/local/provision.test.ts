@@ -18,17 +18,17 @@ import {
   startEmulators,
   type AwsClients,
   type RunningEmulators,
-} from '../../local/emulators';
-import { provisionPipeline, queueArn, rebaseQueueUrl } from '../../local/provision';
+} from '../../local/emulators.ts';
+import { provisionPipeline, queueArn, rebaseQueueUrl } from '../../local/provision.ts';
 import {
   priorityClasses,
   priorityClassNames,
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
-} from '../../shared/priority-classes';
-import { pipelineSettings } from '../../shared/pipeline-settings';
-import { loadPipelineConfig, pipelineEnvironment } from '../../shared/pipeline-config';
-import { testClass, uniqueName } from './helpers';
+} from '../../shared/priority-classes.ts';
+import { pipelineSettings } from '../../shared/pipeline-settings.ts';
+import { loadPipelineConfig, pipelineEnvironment } from '../../shared/pipeline-config.ts';
+import { testClass, uniqueName } from './helpers.ts';
 
 let emulators: RunningEmulators;
 let clients: AwsClients;

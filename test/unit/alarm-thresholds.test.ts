@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { oldestMessageAgeThresholdSeconds, retrySpanSeconds, type RetrySchedule } from '../../shared/alarm-thresholds';
-import { pipelineSettings } from '../../shared/pipeline-settings';
-import { priorityClasses, type PriorityClassName } from '../../shared/priority-classes';
+import { oldestMessageAgeThresholdSeconds, retrySpanSeconds, type RetrySchedule } from '../../shared/alarm-thresholds.ts';
+import { pipelineSettings } from '../../shared/pipeline-settings.ts';
+import { priorityClasses, type PriorityClassName } from '../../shared/priority-classes.ts';
 
 describe('oldestMessageAgeThresholdSeconds for the catalog', () => {
   // span = backoff delays between attempts + attempts × timeout; threshold = max(300, span)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_VISIBILITY_SECONDS, clampVisibility, retryDelaySeconds } from '../../shared/backoff';
+import { MAX_VISIBILITY_SECONDS, clampVisibility, retryDelaySeconds } from '../../shared/backoff.ts';
 
 describe('retryDelaySeconds', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideOnConflict } from '../../lambdas/consumer/claim-decision';
-import type { JobRecord } from '../../shared/status-store/job-record';
+import { decideOnConflict } from '../../lambdas/consumer/claim-decision.ts';
+import type { JobRecord } from '../../shared/status-store/job-record.ts';
 
 const NOW = Date.parse('2026-11-25T10:00:00.000Z');
 

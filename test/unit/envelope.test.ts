@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, encodeEnvelope, salvageJobId } from '../../shared/envelope';
-import { EnvelopeError } from '../../shared/errors';
+import { decodeEnvelope, encodeEnvelope, salvageJobId } from '../../shared/envelope.ts';
+import { EnvelopeError } from '../../shared/errors.ts';
 
 const valid = {
   v: 1 as const,

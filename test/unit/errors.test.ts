@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { JobReleasedSignal, NonRetryableError, SqsJobsError, awsErrorName, isErrorNamed } from '../../shared/errors';
+import { JobReleasedSignal, NonRetryableError, SqsJobsError, awsErrorName, isErrorNamed } from '../../shared/errors.ts';
 
 describe('errors', () => {
   it('carry their names, also through stack traces', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideAfterFailure } from '../../lambdas/consumer/failure-policy';
-import { JobReleasedSignal, JobTimeoutError, NonRetryableError } from '../../shared/errors';
+import { decideAfterFailure } from '../../lambdas/consumer/failure-policy.ts';
+import { JobReleasedSignal, JobTimeoutError, NonRetryableError } from '../../shared/errors.ts';
 
 const NOW = 1_000_000;
 const base = { attempt: 1, maxAttempts: 3, backoff: [30, 60, 120], nowMs: NOW } as const;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { STATUS_SHARDS, statusShard, statusShards } from '../../shared/job-table';
+import { STATUS_SHARDS, statusShard, statusShards } from '../../shared/job-table.ts';
 
 describe('byStatus shards', () => {
   it('puts a job in the same shard of every status', () => {

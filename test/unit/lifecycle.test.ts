@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canTransition, isTerminal, jobStatuses, sourcesOf } from '../../shared/lifecycle';
+import { canTransition, isTerminal, jobStatuses, sourcesOf } from '../../shared/lifecycle.ts';
 
 describe('job lifecycle', () => {
   it('allows the normal path and retries', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { defineJob } from '../../shared/define-job';
-import { decodeEnvelope } from '../../shared/envelope';
-import { ConfigurationError, InvalidOptionError, PayloadValidationError, UnknownJobError } from '../../shared/errors';
-import { createJobRegistry } from '../../shared/job-registry';
-import type { PipelineConfig } from '../../shared/pipeline-config';
-import { prepareJob } from '../../shared/sdk/prepare-job';
+import { defineJob } from '../../shared/define-job.ts';
+import { decodeEnvelope } from '../../shared/envelope.ts';
+import { ConfigurationError, InvalidOptionError, PayloadValidationError, UnknownJobError } from '../../shared/errors.ts';
+import { createJobRegistry } from '../../shared/job-registry.ts';
+import type { PipelineConfig } from '../../shared/pipeline-config.ts';
+import { prepareJob } from '../../shared/sdk/prepare-job.ts';
 
 const signup = defineJob({
   name: 'user.signup',

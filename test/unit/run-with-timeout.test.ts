@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runWithTimeout } from '../../lambdas/consumer/run-with-timeout';
-import { JobTimeoutError } from '../../shared/errors';
+import { runWithTimeout } from '../../lambdas/consumer/run-with-timeout.ts';
+import { JobTimeoutError } from '../../shared/errors.ts';
 
 describe('runWithTimeout', () => {
   it('returns the result of an attempt that finishes', async () => {

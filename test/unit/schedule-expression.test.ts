@@ -13,8 +13,8 @@
  *   (02:00 EDT → 01:00 EST; EST = UTC−5, EDT = UTC−4).
  */
 import { describe, expect, it } from 'vitest';
-import { InvalidOptionError } from '../../shared/errors';
-import { nextFireTimes, parseScheduleExpression } from '../../shared/schedules/schedule-expression';
+import { InvalidOptionError } from '../../shared/errors.ts';
+import { nextFireTimes, parseScheduleExpression } from '../../shared/schedules/schedule-expression.ts';
 
 const iso = (dates: readonly Date[]) => dates.map((d) => d.toISOString().replace('.000Z', 'Z'));
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvelope, tickJobId } from '../../shared/envelope';
+import { decodeEnvelope, tickJobId } from '../../shared/envelope.ts';
 import {
   SCHEDULE_ARN_PLACEHOLDER,
   SCHEDULED_TIME_PLACEHOLDER,
   fillTickTemplate,
   localScheduleArn,
   tickInputTemplate,
-} from '../../shared/schedules/tick-template';
+} from '../../shared/schedules/tick-template.ts';
 
 const schedule = { job: 'report.generate', payload: { reportId: 'nightly-sales', rows: 1000 }, overlap: 'skip' as const };
 const arn = localScheduleArn('sqs-jobs', 'nightly-sales-report');

@@ -8,7 +8,7 @@
  * first makes batches form the way a backlog forms them on AWS (full batches of 10).
  */
 import { mapWithConcurrency } from '../shared/concurrency.ts';
-import { priorityClasses } from '../shared/priority-classes.ts';
+import { defaultPriorityClasses } from '../shared/priority-classes.ts';
 import { benchRegistry, payloadOfBytes, type BenchRegistry } from './bench-jobs.ts';
 import type { MeterEvent, UnitTotals } from './capacity-meter.ts';
 import { startBenchPipeline, type BenchPipeline } from './pipeline.ts';
@@ -128,7 +128,7 @@ export interface BillableUnitsOptions {
 const CLASS_NAME = 'default';
 
 export async function measureBillableUnits(options: BillableUnitsOptions): Promise<BillableUnitsResult> {
-  const cls = priorityClasses[CLASS_NAME];
+  const cls = defaultPriorityClasses[CLASS_NAME];
   const pipeline = await startBenchPipeline({ registry: benchRegistry, classes: { [CLASS_NAME]: cls }, metered: true });
   try {
     const results: ScenarioResult[] = [];

@@ -1,5 +1,5 @@
 /**
- * Measurement 5: the consumer bundle as CDK's NodejsFunction builds `lambdas/consumer.ts`
+ * Measurement 5: the consumer bundle as CDK's NodejsFunction builds the demo app's consumer entry
  * (esbuild: bundle, minify, ESM, platform node, target node24, the AWS SDK bundled, the
  * createRequire banner, an external source map), its size, what is in it, and its module init
  * time: `import()` of the built file in a fresh Node process with the consumer's environment.
@@ -58,7 +58,7 @@ export interface ColdStartResult {
   readonly warmups: number;
 }
 
-export const CONSUMER_ENTRY = join(import.meta.dirname, '..', 'lambdas', 'consumer.ts');
+export const CONSUMER_ENTRY = join(import.meta.dirname, 'consumer-entry.ts');
 
 /** The consumer's environment, as the brief and the stack define it. */
 export const CONSUMER_ENV: Readonly<Record<string, string>> = {
@@ -242,7 +242,7 @@ export async function measureColdStart(options: ColdStartOptions): Promise<ColdS
       }
     }
     const result: ColdStartResult = {
-      entry: 'lambdas/consumer.ts',
+      entry: 'bench/consumer-entry.ts',
       esbuildOptions: { ...esbuildOptions, banner: BANNER },
       bundle: {
         bytes: code.length,

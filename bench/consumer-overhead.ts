@@ -16,7 +16,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
-import { priorityClasses } from '../shared/priority-classes.ts';
+import { defaultPriorityClasses } from '../shared/priority-classes.ts';
 import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
 import { toSqsRecord } from '../local/event-source-poller.ts';
 import { benchRegistry, type BenchRegistry } from './bench-jobs.ts';
@@ -63,7 +63,7 @@ interface EnvelopeFields {
   enqueuedAt: string;
 }
 
-const context = { getRemainingTimeInMillis: () => priorityClasses[CLASS_NAME].timeoutSeconds * 1000 };
+const context = { getRemainingTimeInMillis: () => defaultPriorityClasses[CLASS_NAME].timeoutSeconds * 1000 };
 
 function handlers(p: BenchPipeline<BenchRegistry>): Record<string, { title: string; handle: Handler }> {
   const consume = createConsumer({
@@ -74,7 +74,7 @@ function handlers(p: BenchPipeline<BenchRegistry>): Record<string, { title: stri
     store: p.store,
     logger: silentLogger,
   });
-  const parallelism = priorityClasses[CLASS_NAME].recordParallelism;
+  const parallelism = defaultPriorityClasses[CLASS_NAME].recordParallelism;
   const each = (fn: (record: SQSRecord, envelope: EnvelopeFields) => Promise<void>): Handler => async (event) => {
     await mapWithConcurrency(event.Records, parallelism, (record) => fn(record, JSON.parse(record.body) as EnvelopeFields));
     return { batchItemFailures: [] };
@@ -213,7 +213,7 @@ async function prepareBatches(p: BenchPipeline<BenchRegistry>, count: number): P
 }
 
 export async function measureConsumerOverhead(options: ConsumerOverheadOptions): Promise<ConsumerOverheadResult> {
-  const pipeline = await startBenchPipeline({ registry: benchRegistry, classes: { [CLASS_NAME]: priorityClasses[CLASS_NAME] }, prefix: 'bench-consumer' });
+  const pipeline = await startBenchPipeline({ registry: benchRegistry, classes: { [CLASS_NAME]: defaultPriorityClasses[CLASS_NAME] }, prefix: 'bench-consumer' });
   try {
     const variants = handlers(pipeline);
     const ids = Object.keys(variants);

@@ -12,7 +12,7 @@
  * starts) to the handler's first line.
  */
 import type { JobMetrics } from '../lambdas/consumer/job-metrics.ts';
-import { priorityClasses } from '../shared/priority-classes.ts';
+import { defaultPriorityClasses } from '../shared/priority-classes.ts';
 import { startLocalRuntime, type LocalRuntime } from '../local/runtime.ts';
 import { benchHooks, benchRegistry, type BenchRegistry } from './bench-jobs.ts';
 import { percentiles, summarize, type Percentiles, type Summary } from './stats.ts';
@@ -50,7 +50,7 @@ const PRODUCERS = 4;
 const CHUNK = 10;
 
 export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEndResult> {
-  const cls = priorityClasses[CLASS_NAME];
+  const cls = defaultPriorityClasses[CLASS_NAME];
   let completed = 0;
   const metrics: JobMetrics = {
     completed: () => void completed++,

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { PurgeQueueCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { mapWithConcurrency } from '../shared/concurrency.ts';
-import { priorityClasses } from '../shared/priority-classes.ts';
+import { defaultPriorityClasses } from '../shared/priority-classes.ts';
 import { benchRegistry, type BenchRegistry } from './bench-jobs.ts';
 import { startBenchPipeline, type BenchPipeline } from './pipeline.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -171,7 +171,7 @@ async function rawMany(
 }
 
 export async function measureEnqueueOverhead(options: EnqueueOverheadOptions): Promise<EnqueueOverheadResult> {
-  const pipeline = await startBenchPipeline({ registry: benchRegistry, classes: { default: priorityClasses.default }, prefix: 'bench-enqueue' });
+  const pipeline = await startBenchPipeline({ registry: benchRegistry, classes: { default: defaultPriorityClasses.default }, prefix: 'bench-enqueue' });
   try {
     const ids = Object.keys(variants);
     const rates: Record<string, number[]> = Object.fromEntries(ids.map((id) => [id, []]));

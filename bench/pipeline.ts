@@ -8,7 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { toDocumentClient, type AwsClients } from '../shared/aws-clients.ts';
 import type { JobLogger } from '../shared/define-job.ts';
-import type { JobRegistry } from '../shared/job-registry.ts';
+import { withPriorityClasses, type JobRegistry } from '../shared/job-registry.ts';
 import type { PipelineConfig } from '../shared/pipeline-config.ts';
 import type { PriorityClass } from '../shared/priority-classes.ts';
 import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
@@ -92,7 +92,7 @@ export async function startBenchPipeline<R extends JobRegistry>(options: BenchPi
         const location = config.queues[className];
         const arn = arns.get(className);
         if (!location || !arn) continue;
-        const consume = createConsumer({ registry, className, config, clients, store, classes, logger: silentLogger, metrics });
+        const consume = createConsumer({ registry: withPriorityClasses(registry, classes), className, config, clients, store, logger: silentLogger, metrics });
         const functionName = `bench-${className}-consumer`;
         pollers.push(
           startEventSourcePoller({

@@ -14,16 +14,6 @@ export interface AppContext {
   /** Context `alarmEmail`. @default - no e-mail subscription */
   readonly alarmEmail?: string;
   /**
-   * Context `consumerEntry`, relative to the working directory.
-   * @default - the repository's lambdas/consumer.ts
-   */
-  readonly consumerEntry?: string;
-  /**
-   * Context `dispatcherEntry`, relative to the working directory.
-   * @default - the repository's lambdas/dispatcher.ts
-   */
-  readonly dispatcherEntry?: string;
-  /**
    * Context `dispatcherReservedConcurrency`: a whole number, or `none` for no reservation (an
    * account whose concurrency quota is still 10 cannot reserve any). @default 1
    */
@@ -33,8 +23,6 @@ export interface AppContext {
 export function readAppContext(node: Node): AppContext {
   const stageName = optionalString(node, 'stage') ?? DEFAULT_STAGE;
   const alarmEmail = optionalString(node, 'alarmEmail');
-  const consumerEntry = optionalString(node, 'consumerEntry');
-  const dispatcherEntry = optionalString(node, 'dispatcherEntry');
   const reserved = optionalString(node, 'dispatcherReservedConcurrency');
   let dispatcherReservedConcurrency: number | null | undefined;
   if (reserved === 'none') dispatcherReservedConcurrency = null;
@@ -47,8 +35,6 @@ export function readAppContext(node: Node): AppContext {
   return {
     stageName,
     ...(alarmEmail !== undefined && { alarmEmail }),
-    ...(consumerEntry !== undefined && { consumerEntry }),
-    ...(dispatcherEntry !== undefined && { dispatcherEntry }),
     ...(dispatcherReservedConcurrency !== undefined && { dispatcherReservedConcurrency }),
   };
 }

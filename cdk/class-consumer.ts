@@ -8,13 +8,13 @@
  *   priorityClass: priorityClasses.reports,
  *   queues,
  *   jobTable,
- *   entry: 'lambdas/consumer.ts',
+ *   entry: 'src/consumer.ts',
+ *   depsLockFilePath: 'package-lock.json',
  *   functionName: 'sqs-jobs-prod-reports-consumer',
  *   serviceName: 'sqs-jobs-prod',
  *   metricNamespace: 'SqsJobs/prod',
  * });
  */
-import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -26,10 +26,6 @@ import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-conf
 import type { PriorityClass } from '../shared/priority-classes.ts';
 import type { ClassQueues } from './class-queues.ts';
 import type { JobTable } from './job-table.ts';
-
-/** The repository root, so bundling does not depend on the directory `cdk` runs from. */
-export const REPO_ROOT = join(import.meta.dirname, '..');
-export const DEFAULT_CONSUMER_ENTRY = join(REPO_ROOT, 'lambdas', 'consumer.ts');
 
 /** esbuild settings of every pipeline function (consumers and the delay dispatcher). */
 export const ESM_BUNDLING: BundlingOptions = {
@@ -62,8 +58,8 @@ export interface ClassConsumerProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /** Lock file that pins the bundled dependencies. @default the repository's package-lock.json */
-  readonly depsLockFilePath?: string;
+  /** Lock file that pins the bundled dependencies; its directory is the bundling project root. */
+  readonly depsLockFilePath: string;
 }
 
 export class ClassConsumer extends Construct {
@@ -100,7 +96,7 @@ export class ClassConsumer extends Construct {
       timeout: Duration.seconds(cls.timeoutSeconds),
       role: this.role,
       logGroup: this.logGroup,
-      depsLockFilePath: props.depsLockFilePath ?? join(REPO_ROOT, 'package-lock.json'),
+      depsLockFilePath: props.depsLockFilePath,
       environment: {
         ...props.environment,
         // Only this class's queue: least privilege and a small environment.

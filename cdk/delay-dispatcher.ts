@@ -32,12 +32,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow, type IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ESM_BUNDLING, REPO_ROOT } from './class-consumer.ts';
+import { ESM_BUNDLING } from './class-consumer.ts';
 import type { ClassQueues } from './class-queues.ts';
 import { SCHEDULER_PRINCIPAL } from './job-schedules.ts';
 import type { JobTable } from './job-table.ts';
-
-export const DEFAULT_DISPATCHER_ENTRY = join(REPO_ROOT, 'lambdas', 'dispatcher.ts');
 
 /** How often the dispatcher runs; it looks 15 minutes ahead, so a missed run delays nothing. */
 export const DISPATCH_RATE = Duration.minutes(1);
@@ -48,8 +46,8 @@ export interface DelayDispatcherProps {
   readonly queues: readonly ClassQueues[];
   /** `SQS_JOBS_TABLE_NAME` and `SQS_JOBS_QUEUES` of every class, as `JobPipeline.pipelineEnvironment()` gives them. */
   readonly pipelineEnvironment: Readonly<Record<string, string>>;
-  /** TypeScript file exporting `handler`. @default DEFAULT_DISPATCHER_ENTRY (<repo>/lambdas/dispatcher.ts) */
-  readonly entry?: string;
+  /** File exporting `handler` (the package's is `DISPATCHER_ENTRY`). */
+  readonly entry: string;
   /** Also the name of the every-minute schedule and the prefix of the alarm names. */
   readonly functionName: string;
   /** `POWERTOOLS_SERVICE_NAME` of the function. */
@@ -64,8 +62,8 @@ export interface DelayDispatcherProps {
   readonly environment?: Readonly<Record<string, string>>;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /** Lock file that pins the bundled dependencies. @default the repository's package-lock.json */
-  readonly depsLockFilePath?: string;
+  /** Lock file that pins the bundled dependencies; its directory is the bundling project root. */
+  readonly depsLockFilePath: string;
   /**
    * Reserved concurrency: 1 keeps two runs from overlapping. It takes one execution from the
    * account's unreserved pool, which AWS keeps at 100 or more, so new accounts with a quota of 10
@@ -106,7 +104,7 @@ export class DelayDispatcher extends Construct {
 
     this.function = new NodejsFunction(this, 'Function', {
       functionName,
-      entry: props.entry ?? DEFAULT_DISPATCHER_ENTRY,
+      entry: props.entry,
       handler: 'handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -120,7 +118,7 @@ export class DelayDispatcher extends Construct {
       maxEventAge: Duration.seconds(60),
       role: this.role,
       logGroup: this.logGroup,
-      depsLockFilePath: props.depsLockFilePath ?? join(REPO_ROOT, 'package-lock.json'),
+      depsLockFilePath: props.depsLockFilePath,
       environment: {
         ...props.environment,
         ...props.pipelineEnvironment,

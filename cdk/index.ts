@@ -1,3 +1,12 @@
+/**
+ * `sqs-jobs/cdk`: the `JobPipeline` construct and its parts. Needs the peer dependencies
+ * `aws-cdk-lib` and `constructs`.
+ *
+ * @example
+ * import { JobPipeline } from 'sqs-jobs/cdk';
+ * const pipeline = new JobPipeline(stack, 'Jobs', { jobs: { entry: 'src/jobs.ts' } });
+ * pipeline.grantEnqueue(apiFunction);
+ */
 export {
   alarmThresholdProblems,
   resolveAlarmThresholds,
@@ -8,16 +17,9 @@ export {
   type SeverityThresholds,
 } from './alarm-thresholds.ts';
 export { readAppContext, type AppContext } from './app-context.ts';
-export {
-  ClassConsumer,
-  DEFAULT_CONSUMER_ENTRY,
-  ESM_BUNDLING,
-  REPO_ROOT,
-  type ClassConsumerProps,
-} from './class-consumer.ts';
+export { ClassConsumer, ESM_BUNDLING, type ClassConsumerProps } from './class-consumer.ts';
 export { ClassQueues, type ClassQueuesProps } from './class-queues.ts';
 export {
-  DEFAULT_DISPATCHER_ENTRY,
   DISPATCH_RATE,
   DelayDispatcher,
   type DelayDispatcherProps,
@@ -30,6 +32,14 @@ export {
   type JobMetricSource,
 } from './job-metrics.ts';
 export { JobPipeline, type JobPipelineProps } from './job-pipeline.ts';
+export {
+  DISPATCHER_ENTRY,
+  findLockFile,
+  readJobsModule,
+  type JobLoadDescription,
+  type JobsModule,
+  type JobsModuleProps,
+} from './jobs-module.ts';
 export {
   DEFAULT_SCHEDULE_RETRY,
   JobSchedules,
@@ -44,6 +54,7 @@ export {
   type MonitoredClass,
   type PipelineAlarmsProps,
 } from './pipeline-alarms.ts';
+export { addPipelineOutputs } from './pipeline-outputs.ts';
 export { PipelineDashboard, type PipelineDashboardProps } from './pipeline-dashboard.ts';
 export {
   DEFAULT_STAGE,
@@ -57,7 +68,6 @@ export {
   scheduleDeadLetterQueueName,
   stageMetricNamespace,
 } from './pipeline-naming.ts';
-export { PipelineStack, type PipelineStackProps } from './pipeline-stack.ts';
 export {
   JobPipelinePropsError,
   RESERVED_CONSUMER_ENV,

@@ -5,7 +5,11 @@
  * `enqueuePolicy`, and their environment through `pipelineEnvironment()`.
  *
  * @example
- * const pipeline = new JobPipeline(this, 'Jobs', { stageName: 'prod', alarmEmail: 'ops@example.com' });
+ * const pipeline = new JobPipeline(this, 'Jobs', {
+ *   jobs: { entry: 'src/jobs.ts' },   // exports jobRegistry (and schedules)
+ *   stageName: 'prod',
+ *   alarmEmail: 'ops@example.com',
+ * });
  * pipeline.grantEnqueue(apiFunction);
  * for (const [key, value] of Object.entries(pipeline.pipelineEnvironment())) {
  *   apiFunction.addEnvironment(key, value);
@@ -17,14 +21,15 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config.ts';
 import { pipelineSettings, tableName } from '../shared/pipeline-settings.ts';
-import { priorityClasses, type PriorityClass } from '../shared/priority-classes.ts';
+import { defaultPriorityClasses, type PriorityClassCatalog } from '../shared/priority-classes.ts';
 import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
 import { resolveAlarmThresholds, resolveClassAlarmThresholds, type AlarmThresholds } from './alarm-thresholds.ts';
-import { ClassConsumer, DEFAULT_CONSUMER_ENTRY } from './class-consumer.ts';
+import { ClassConsumer } from './class-consumer.ts';
 import { ClassQueues } from './class-queues.ts';
 import { DelayDispatcher } from './delay-dispatcher.ts';
 import { JobSchedules, type ScheduleRetrySettings } from './job-schedules.ts';
 import { JobTable } from './job-table.ts';
+import { DISPATCHER_ENTRY, findLockFile, readJobsModule, type JobsModule, type JobsModuleProps } from './jobs-module.ts';
 import { PipelineAlarms, type MonitoredClass } from './pipeline-alarms.ts';
 import { PipelineDashboard } from './pipeline-dashboard.ts';
 import {
@@ -39,10 +44,17 @@ import { JobPipelinePropsError, pipelineProblems } from './validate-pipeline-pro
 
 export interface JobPipelineProps {
   /**
-   * Priority classes, each getting a queue, a DLQ and a consumer.
-   * @default priorityClasses from shared/priority-classes.ts
+   * The app's jobs module: its registry (with the class catalog) and schedules are read at synth
+   * time, and every consumer bundles a generated entry that runs that registry.
+   * @default - none: then `consumerEntry` is required and `priorityClasses`/`schedules` apply
    */
-  readonly priorityClasses?: Readonly<Record<string, PriorityClass>>;
+  readonly jobs?: JobsModuleProps;
+  /**
+   * Priority classes, each getting a queue, a DLQ and a consumer; only without `jobs` (the
+   * registry carries its catalog).
+   * @default defaultPriorityClasses
+   */
+  readonly priorityClasses?: PriorityClassCatalog;
   /** Deployment stage, part of every physical name. @default 'dev' */
   readonly stageName?: string;
   /** First part of every physical name. @default pipelineSettings.namePrefix ('sqs-jobs') */
@@ -67,18 +79,20 @@ export interface JobPipelineProps {
    * @default `SqsJobs/<stageName>`
    */
   readonly metricNamespace?: string;
-  /** TypeScript entry of the consumer, exporting `handler`. @default <repo>/lambdas/consumer.ts */
+  /** Entry of the consumer, exporting `handler`. @default the entry generated for `jobs` */
   readonly consumerEntry?: string;
-  /** TypeScript entry of the delay dispatcher, exporting `handler`. @default <repo>/lambdas/dispatcher.ts */
+  /** Entry of the delay dispatcher, exporting `handler`. @default the package's dispatcher entry */
   readonly dispatcherEntry?: string;
+  /** Lock file pinning the bundled dependencies. @default the nearest one above `jobs.entry` (or `consumerEntry`) */
+  readonly depsLockFilePath?: string;
   /**
    * Extra environment for every consumer and the delay dispatcher; may not set the pipeline's
    * own variables. @default {}
    */
   readonly environment?: Readonly<Record<string, string>>;
   /**
-   * Recurring jobs, each an EventBridge Scheduler schedule sending a tick to its class's queue
-   * (an application passes its catalog, e.g. shared/jobs/schedules.ts).
+   * Recurring jobs, each an EventBridge Scheduler schedule sending a tick to its class's queue;
+   * only without `jobs` (which exports its own).
    * @default [] - the schedule group, its DLQ and role exist anyway, for the dispatcher's schedule
    */
   readonly schedules?: readonly CatalogSchedule[];
@@ -99,6 +113,8 @@ export class JobPipeline extends Construct {
   /** `<namePrefix>-<stageName>`, the prefix of every physical name. */
   readonly resourcePrefix: string;
   readonly classNames: readonly string[];
+  /** The app's jobs module as read at synth time; undefined without `jobs`. */
+  readonly jobsModule: JobsModule | undefined;
   /** CloudWatch namespace of the job metrics (`POWERTOOLS_METRICS_NAMESPACE` of every consumer). */
   readonly metricNamespace: string;
   readonly jobTable: JobTable;
@@ -115,13 +131,14 @@ export class JobPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: JobPipelineProps = {}) {
     super(scope, id);
-    const catalog = props.priorityClasses ?? priorityClasses;
+    const { jobsModule, consumerEntry, depsLockFilePath } = resolveJobs(props);
+    const catalog = jobsModule?.classes ?? props.priorityClasses ?? defaultPriorityClasses;
     const namePrefix = props.namePrefix ?? pipelineSettings.namePrefix;
     const stageName = props.stageName ?? DEFAULT_STAGE;
     const environment = props.environment ?? {};
     const classAlarmThresholds = props.classAlarmThresholds ?? {};
     const metricNamespace = props.metricNamespace ?? stageMetricNamespace(stageName);
-    const schedules = props.schedules ?? [];
+    const schedules = jobsModule?.schedules ?? props.schedules ?? [];
     const problems = pipelineProblems({
       catalog,
       namePrefix,
@@ -139,6 +156,7 @@ export class JobPipeline extends Construct {
     });
     if (problems.length > 0) throw new JobPipelinePropsError(problems);
 
+    this.jobsModule = jobsModule;
     this.stageName = stageName;
     this.resourcePrefix = resourcePrefix(namePrefix, stageName);
     this.classNames = Object.keys(catalog);
@@ -163,7 +181,8 @@ export class JobPipeline extends Construct {
         priorityClass,
         queues: classQueues,
         jobTable: this.jobTable,
-        entry: props.consumerEntry ?? DEFAULT_CONSUMER_ENTRY,
+        entry: consumerEntry,
+        depsLockFilePath,
         functionName: consumerFunctionName(this.resourcePrefix, className),
         serviceName: this.resourcePrefix,
         metricNamespace,
@@ -201,7 +220,8 @@ export class JobPipeline extends Construct {
       jobTable: this.jobTable,
       queues: [...queues.values()],
       pipelineEnvironment: this.pipelineEnvironment(),
-      ...(props.dispatcherEntry !== undefined && { entry: props.dispatcherEntry }),
+      entry: props.dispatcherEntry ?? DISPATCHER_ENTRY,
+      depsLockFilePath,
       functionName: dispatcherFunctionName(this.resourcePrefix),
       serviceName: this.resourcePrefix,
       metricNamespace,
@@ -269,4 +289,23 @@ export class JobPipeline extends Construct {
   private workQueueArns(): string[] {
     return [...this.queues.values()].map((classQueues) => classQueues.queue.queueArn);
   }
+}
+
+/** Where the consumers' code and its lock file come from; conflicting props are refused. */
+function resolveJobs(props: JobPipelineProps): { jobsModule?: JobsModule; consumerEntry: string; depsLockFilePath: string } {
+  const problems: string[] = [];
+  if (props.jobs) {
+    if (props.priorityClasses) problems.push('priorityClasses: pass the classes to createJobRegistry in the jobs module instead');
+    if (props.schedules) problems.push('schedules: export them from the jobs module instead');
+  } else if (props.consumerEntry === undefined) {
+    problems.push("jobs: required (e.g. { entry: 'src/jobs.ts' }), unless consumerEntry names a handler of your own");
+  }
+  if (problems.length > 0) throw new JobPipelinePropsError(problems);
+  const jobsModule = props.jobs ? readJobsModule(props.jobs) : undefined;
+  const consumerEntry = props.consumerEntry ?? (jobsModule as JobsModule).consumerEntry;
+  const depsLockFilePath = props.depsLockFilePath ?? jobsModule?.depsLockFilePath ?? findLockFile(consumerEntry);
+  if (depsLockFilePath === undefined) {
+    throw new JobPipelinePropsError([`depsLockFilePath: no lock file found above ${consumerEntry}`]);
+  }
+  return { ...(jobsModule ? { jobsModule } : {}), consumerEntry, depsLockFilePath };
 }

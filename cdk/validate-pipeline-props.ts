@@ -8,11 +8,7 @@
  */
 import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config.ts';
 import { deadLetterQueueName, tableName } from '../shared/pipeline-settings.ts';
-import {
-  redriveMaxReceiveCount,
-  visibilityTimeoutSeconds,
-  type PriorityClass,
-} from '../shared/priority-classes.ts';
+import { priorityClassProblems, redriveMaxReceiveCount, type PriorityClass } from '../shared/priority-classes.ts';
 import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
 import { alarmThresholdProblems, resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds.ts';
 import { DEFAULT_SCHEDULE_RETRY, type ScheduleRetrySettings } from './job-schedules.ts';
@@ -71,7 +67,6 @@ const SCHEDULER_NAME = /^[0-9a-zA-Z_.-]{1,64}$/;
 const MAX_RETRY_ATTEMPTS = 185;
 const MIN_EVENT_AGE_SECONDS = 60;
 const MAX_EVENT_AGE_SECONDS = 86_400;
-const MAX_VISIBILITY_SECONDS = 43_200;
 // CloudWatch namespaces: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html
 const NAMESPACE = /^[A-Za-z0-9._\-/#: ]{1,255}$/;
 
@@ -189,11 +184,8 @@ function scheduleProblems(
 }
 
 function classProblems(prefix: string, name: string, cls: PriorityClass): string[] {
-  const problems: string[] = [];
+  const problems = priorityClassProblems(name, cls);
   const at = `class "${name}"`;
-  if (!NAME_PART.test(name)) {
-    problems.push(`${at}: name may contain only letters, digits, "-" and "_"`);
-  }
   if (name === SCHEDULES_ALARM_SCOPE) {
     problems.push(`${at}: name is reserved; its DLQ and alarms would clash with the schedules' ones`);
   }
@@ -204,27 +196,6 @@ function classProblems(prefix: string, name: string, cls: PriorityClass): string
   const functionName = consumerFunctionName(prefix, name);
   if (functionName.length > MAX_FUNCTION_NAME) {
     problems.push(`${at}: function name "${functionName}" is longer than ${MAX_FUNCTION_NAME} characters`);
-  }
-  if (!isIntIn(cls.timeoutSeconds, 1, 900)) {
-    problems.push(`${at}: timeoutSeconds must be an integer in 1–900 (got ${cls.timeoutSeconds})`);
-  } else if (visibilityTimeoutSeconds(cls) > MAX_VISIBILITY_SECONDS) {
-    problems.push(
-      `${at}: visibility timeout ${visibilityTimeoutSeconds(cls)} s exceeds the SQS maximum ${MAX_VISIBILITY_SECONDS} s`,
-    );
-  }
-  if (!isIntIn(cls.memoryMb, 128, 10_240)) {
-    problems.push(`${at}: memoryMb must be an integer in 128–10240 (got ${cls.memoryMb})`);
-  }
-  if (!isIntIn(cls.batchSize, 1, 10_000)) {
-    problems.push(`${at}: batchSize must be an integer in 1–10000 (got ${cls.batchSize})`);
-  }
-  if (!isIntIn(cls.batchWindowSeconds, 0, 300)) {
-    problems.push(`${at}: batchWindowSeconds must be an integer in 0–300 (got ${cls.batchWindowSeconds})`);
-  } else if (cls.batchSize > 10 && cls.batchWindowSeconds < 1) {
-    problems.push(`${at}: batchSize ${cls.batchSize} > 10 needs batchWindowSeconds >= 1`);
-  }
-  if (!isIntIn(cls.maxConcurrency, 2, 1000)) {
-    problems.push(`${at}: maxConcurrency must be an integer in 2–1000 (got ${cls.maxConcurrency})`);
   }
   if (!isIntIn(redriveMaxReceiveCount(cls), 1, 1000)) {
     problems.push(`${at}: redrive maxReceiveCount ${redriveMaxReceiveCount(cls)} is outside 1–1000`);

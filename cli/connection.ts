@@ -1,13 +1,14 @@
 /**
  * How the CLI finds the pipeline: the `SQS_JOBS_*` environment variables (printed by
- * `npm start`, set by the stack on its functions) or a `cdk deploy --outputs-file` JSON file.
+ * `sqs-jobs dev`, set by the stack on its functions) or a `cdk deploy --outputs-file` JSON file.
  * Endpoint, region and credentials are the AWS SDK's own (`AWS_ENDPOINT_URL_SQS`, `AWS_REGION`, …).
+ * The jobs come from the app's config module (see app-config.ts).
  */
 import { readFileSync } from 'node:fs';
 import { createAdmin, type Admin } from '../shared/admin/admin.ts';
 import { createAwsClients } from '../shared/aws-clients.ts';
 import { ConfigurationError } from '../shared/errors.ts';
-import { jobRegistry, type AppJobRegistry } from '../shared/jobs/index.ts';
+import type { JobRegistry } from '../shared/job-registry.ts';
 import { ENV_QUEUES, ENV_TABLE_NAME, loadPipelineConfig, type PipelineConfig } from '../shared/pipeline-config.ts';
 import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
 
@@ -21,23 +22,27 @@ export interface ConnectionOptions {
 export interface Connection {
   readonly config: PipelineConfig;
   readonly admin: Admin;
-  readonly jobs: JobClient<AppJobRegistry>;
+  readonly jobs: JobClient<JobRegistry>;
 }
 
-export function connect(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): Connection {
+export function connect(
+  registry: JobRegistry,
+  options: ConnectionOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   const config = options.outputs ? configFromOutputs(options.outputs, options.stack) : configFromEnvironment(env);
   const clients = createAwsClients();
   return {
     config,
-    admin: createAdmin({ registry: jobRegistry, config, clients }),
-    jobs: createJobClient({ registry: jobRegistry, config, clients }),
+    admin: createAdmin({ registry, config, clients }),
+    jobs: createJobClient({ registry, config, clients }),
   };
 }
 
 function configFromEnvironment(env: NodeJS.ProcessEnv): PipelineConfig {
   if (!env[ENV_TABLE_NAME] && !env[ENV_QUEUES]) {
     throw new ConfigurationError(
-      `no pipeline configured: set ${ENV_TABLE_NAME} and ${ENV_QUEUES} (npm start prints them) or pass --outputs <cdk-outputs.json>`,
+      `no pipeline configured: set ${ENV_TABLE_NAME} and ${ENV_QUEUES} (sqs-jobs dev prints them) or pass --outputs <cdk-outputs.json>`,
     );
   }
   return loadPipelineConfig(env);

@@ -1,6 +1,9 @@
+#!/usr/bin/env node
 /**
  * `sqs-jobs`: the operator CLI, a thin strict layer over the admin functions and the SDK.
- * Finds the pipeline from the environment (or `--outputs`), prints tables, or JSON with `--json`.
+ * Reads the app's jobs from its config module (`--config`, or `sqs-jobs.config.ts` found in the
+ * working directory), finds the pipeline from the environment (or `--outputs`), prints tables,
+ * or JSON with `--json`.
  */
 import { Command, CommanderError } from 'commander';
 import { SqsJobsError } from '../shared/errors.ts';
@@ -13,6 +16,7 @@ import { registerScheduleCommands } from './commands/schedule-commands.ts';
 
 const program = new Command('sqs-jobs')
   .description('Operate an sqs-jobs pipeline: jobs, failures, retries, DLQ redrive, stats, health.')
+  .option('--config <file>', 'the app module exporting jobRegistry and schedules (default: ./sqs-jobs.config.{ts,mts,js,mjs})')
   .option('--json', 'machine-readable output')
   .option('--outputs <file>', 'read the pipeline from a `cdk deploy --outputs-file` JSON file')
   .option('--stack <name>', 'the stack in that file, when it holds several')
@@ -24,7 +28,7 @@ registerJobCommands(program, cli);
 registerRepairCommands(program, cli);
 registerObserveCommands(program, cli);
 registerScheduleCommands(program, cli);
-program.addCommand(devCommand('dev'));
+program.addCommand(devCommand((command) => cli.app(command)));
 
 /** One line naming the problem: ours as they are, AWS's with the service's error name. */
 function describe(error: unknown): string {

@@ -14,13 +14,12 @@
  * await emulators.stop();
  */
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { startFauxqs } from 'fauxqs';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { loadEmulatorPackages, type DynaliteOptions, type EmulatorPackages } from './emulator-packages.ts';
 
 export interface EmulatorEndpoints {
   readonly sqs: string;
@@ -63,18 +62,10 @@ export const ENDPOINT_ENV = {
   s3: 'AWS_ENDPOINT_URL_S3',
 } as const;
 
-interface DynaliteOptions {
-  createTableMs?: number;
-  deleteTableMs?: number;
-  updateTableMs?: number;
-  path?: string;
-}
-
-// dynalite ships no type declarations; a typed require keeps `any` out without a .d.ts file.
-const dynalite = createRequire(import.meta.url)('dynalite') as (options?: DynaliteOptions) => Server;
 
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<RunningEmulators> {
   const { dataDir } = options;
+  const { startFauxqs, dynalite } = await loadEmulatorPackages();
   if (dataDir) {
     await mkdir(join(dataDir, 'sqs'), { recursive: true });
     await mkdir(join(dataDir, 'dynamodb'), { recursive: true });
@@ -90,7 +81,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
 
   let dynamo: Server;
   try {
-    dynamo = await listenDynalite({
+    dynamo = await listenDynalite(dynalite, {
       createTableMs: 0,
       deleteTableMs: 0,
       updateTableMs: 0,
@@ -127,7 +118,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   };
 }
 
-function listenDynalite(options: DynaliteOptions): Promise<Server> {
+function listenDynalite(dynalite: EmulatorPackages['dynalite'], options: DynaliteOptions): Promise<Server> {
   const server = dynalite(options);
   return new Promise((resolve, reject) => {
     server.once('error', reject);

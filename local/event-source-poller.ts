@@ -12,7 +12,7 @@
  *
  * @example
  * const poller = startEventSourcePoller({ sqs, queueUrl, queueArn, className: 'default',
- *   cls: priorityClasses.default, handler });
+ *   cls: defaultPriorityClasses.default, handler });
  * await poller.stop();
  */
 import { randomUUID } from 'node:crypto';

@@ -26,7 +26,7 @@ import {
   type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import {
-  priorityClasses,
+  defaultPriorityClasses,
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
   type PriorityClass,
@@ -55,7 +55,7 @@ const DAY_SECONDS = 86_400;
 
 export async function provisionPipeline(options: ProvisionOptions): Promise<PipelineConfig> {
   const { sqs, dynamodb } = options;
-  const classes = options.classes ?? priorityClasses;
+  const classes = options.classes ?? defaultPriorityClasses;
   const prefix = options.prefix ?? pipelineSettings.namePrefix;
 
   const origin = await explicitEndpointOrigin(sqs);

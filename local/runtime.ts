@@ -15,13 +15,12 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { toDocumentClient, type AwsClients } from '../shared/aws-clients.ts';
 import type { JobLogger } from '../shared/define-job.ts';
 import { awsErrorName } from '../shared/errors.ts';
-import type { JobRegistry } from '../shared/job-registry.ts';
+import { withPriorityClasses, type JobRegistry } from '../shared/job-registry.ts';
 import { pipelineEnvironment, type PipelineConfig } from '../shared/pipeline-config.ts';
 import { pipelineSettings } from '../shared/pipeline-settings.ts';
-import { priorityClasses, type PriorityClass } from '../shared/priority-classes.ts';
+import type { PriorityClassCatalog } from '../shared/priority-classes.ts';
 import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
 import { createStatusStore, type StatusStore } from '../shared/status-store/status-store.ts';
-import { REPORT_BUCKET_ENV } from '../shared/jobs/generate-report.ts';
 import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
 import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs.ts';
 import type { JobMetrics } from '../lambdas/consumer/job-metrics.ts';
@@ -43,8 +42,11 @@ export const ENV_TARGET = 'SQS_JOBS_TARGET';
 
 export interface LocalRuntimeOptions<R extends JobRegistry> {
   readonly registry: R;
-  /** Class catalog; tests pass tiny timeouts. @defaultValue priorityClasses */
-  readonly classes?: Readonly<Record<string, PriorityClass>>;
+  /**
+   * The registry's class names with other settings, e.g. test-sized timeouts and backoffs so
+   * retries take seconds. @defaultValue the registry's catalog
+   */
+  readonly classes?: PriorityClassCatalog;
   /** Prefix of queue and table names. @defaultValue pipelineSettings.namePrefix */
   readonly prefix?: string;
   /** Persist emulator state here so it survives restarts. @defaultValue in memory */
@@ -54,8 +56,8 @@ export interface LocalRuntimeOptions<R extends JobRegistry> {
   readonly metrics?: (className: string) => JobMetrics;
   /** Start the pollers (consumers). Tests of the enqueue side alone may skip them. @defaultValue true */
   readonly consume?: boolean;
-  /** Bucket the example report job writes to; created when missing. @defaultValue `<prefix>-reports` */
-  readonly reportBucket?: string;
+  /** S3 buckets to create on the emulator for jobs that write to S3. @defaultValue none */
+  readonly buckets?: readonly string[];
   readonly onPollerError?: (className: string, error: unknown, phase: string) => void;
   /**
    * Longest delay left to SQS; later jobs wait as `scheduled` for the dispatcher. Tests shrink
@@ -65,7 +67,7 @@ export interface LocalRuntimeOptions<R extends JobRegistry> {
   /** How often the delay dispatcher runs (on AWS: every minute). @defaultValue 1000 */
   readonly dispatchIntervalMs?: number;
   /**
-   * Schedules to fire, as schedule group `prefix` (`shared/jobs/schedules.ts` holds the app's).
+   * Schedules to fire (the app's `defineSchedules` catalog), as schedule group `prefix`.
    * @defaultValue none
    */
   readonly schedules?: readonly Schedule[];
@@ -89,7 +91,8 @@ export interface LocalRuntime<R extends JobRegistry> {
 export async function startLocalRuntime<R extends JobRegistry>(
   options: LocalRuntimeOptions<R>,
 ): Promise<LocalRuntime<R>> {
-  const classes = options.classes ?? priorityClasses;
+  const registry = options.classes ? withPriorityClasses(options.registry, options.classes) : options.registry;
+  const classes = registry.classes;
   const prefix = options.prefix ?? pipelineSettings.namePrefix;
   const logger = options.logger ?? createLocalLogger({ level: 'silent', write: () => undefined });
 
@@ -127,9 +130,9 @@ export async function startLocalRuntime<R extends JobRegistry>(
 
   try {
     const config = await provisionPipeline({ sqs, dynamodb, classes, prefix });
-    const reportBucket = options.reportBucket ?? `${prefix}-reports`;
-    if (raw) await ensureBucket(raw.s3, reportBucket);
-    process.env[REPORT_BUCKET_ENV] ??= reportBucket;
+    for (const bucket of options.buckets ?? []) {
+      if (raw) await ensureBucket(raw.s3, bucket);
+    }
 
     const store = createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName });
     if (options.consume ?? true) {
@@ -137,12 +140,11 @@ export async function startLocalRuntime<R extends JobRegistry>(
         const location = config.queues[className];
         if (!location) continue;
         const handler = createConsumer({
-          registry: options.registry,
+          registry,
           className,
           config,
           clients,
           store,
-          classes,
           logger,
           ...(options.metrics ? { metrics: options.metrics(className) } : {}),
         });
@@ -190,11 +192,10 @@ export async function startLocalRuntime<R extends JobRegistry>(
       embedded,
       store,
       scheduler,
-      jobs: createJobClient({ registry: options.registry, config, clients, store, classes, maxQueueDelaySeconds }),
+      jobs: createJobClient({ registry, config, clients, store, maxQueueDelaySeconds }),
       environment: {
         ...(emulators ? endpointEnvironment(emulators.endpoint) : {}),
         ...pipelineEnvironment(config),
-        [REPORT_BUCKET_ENV]: reportBucket,
       },
       stop,
     };

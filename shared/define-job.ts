@@ -17,7 +17,7 @@ import type { z } from 'zod';
 import type { BackoffPolicy } from './backoff.ts';
 import { MAX_VISIBILITY_SECONDS } from './backoff.ts';
 import { ConfigurationError, JobReleasedSignal } from './errors.ts';
-import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClassName } from './priority-classes.ts';
+import { MAX_ATTEMPTS, type DefaultPriorityClassName } from './priority-classes.ts';
 
 export interface JobLogger {
   debug(message: string, extra?: Record<string, unknown>): void;
@@ -43,13 +43,20 @@ export interface JobContext {
   release(delaySeconds: number): never;
 }
 
-export interface JobDefinition<Name extends string = string, Schema extends z.ZodType = z.ZodType> {
+export interface JobDefinition<
+  Name extends string = string,
+  Schema extends z.ZodType = z.ZodType,
+  Class extends string = string,
+> {
   /** Unique name; letters, digits, `.`, `-`, `_`. */
   readonly name: Name;
   /** Validates the payload on enqueue and again in the consumer. */
   readonly schema: Schema;
-  /** Priority class whose queue and consumer run this job. */
-  readonly class: PriorityClassName;
+  /**
+   * Priority class whose queue and consumer run this job; `createJobRegistry` checks it against
+   * the registry's class catalog, at compile time and at run time.
+   */
+  readonly class: Class;
   /** Attempts in all, first run included. @defaultValue the class's `attempts` */
   readonly attempts?: number;
   /** Delays between attempts. @defaultValue the class's `backoff` */
@@ -66,14 +73,20 @@ export interface JobDefinition<Name extends string = string, Schema extends z.Zo
 }
 
 // Erased form the registry and consumer work with: the payload is validated at run time.
-export type AnyJobDefinition = JobDefinition<string, z.ZodType>;
+export type AnyJobDefinition = JobDefinition<string, z.ZodType, string>;
+
+// The default classes complete in an editor; any other name is checked by the registry.
+type ClassNameHint = DefaultPriorityClassName | (string & {});
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
-/** Validates a definition and returns it unchanged; every problem is reported at once. */
-export function defineJob<const Name extends string, Schema extends z.ZodType>(
-  definition: JobDefinition<Name, Schema>,
-): JobDefinition<Name, Schema> {
+/**
+ * Validates a definition and returns it unchanged; every problem is reported at once. Settings
+ * that depend on the class (timeout within the class's) are checked by `createJobRegistry`.
+ */
+export function defineJob<const Name extends string, Schema extends z.ZodType, const Class extends ClassNameHint>(
+  definition: JobDefinition<Name, Schema, Class>,
+): JobDefinition<Name, Schema, Class> {
   const problems = definitionProblems(definition as unknown as AnyJobDefinition);
   if (problems.length > 0) {
     throw new ConfigurationError(`job "${definition.name}" is misconfigured: ${problems.join('; ')}`);
@@ -84,17 +97,11 @@ export function defineJob<const Name extends string, Schema extends z.ZodType>(
 function definitionProblems(def: AnyJobDefinition): string[] {
   const problems: string[] = [];
   if (!NAME_PATTERN.test(def.name)) problems.push('name must be 1–100 letters, digits, ".", "-" or "_"');
-  if (!isPriorityClassName(def.class)) {
-    problems.push(`class "${def.class}" is not in the priority-class catalog`);
-    return problems;
-  }
-  const cls = priorityClasses[def.class];
+  if (typeof def.class !== 'string' || def.class.length === 0) problems.push('class must name a priority class');
   if (def.attempts !== undefined && !(Number.isInteger(def.attempts) && def.attempts >= 1 && def.attempts <= MAX_ATTEMPTS)) {
     problems.push(`attempts must be an integer from 1 to ${MAX_ATTEMPTS}`);
   }
-  if (def.timeoutSeconds !== undefined && !(def.timeoutSeconds > 0 && def.timeoutSeconds <= cls.timeoutSeconds)) {
-    problems.push(`timeoutSeconds must be > 0 and ≤ the class timeout (${cls.timeoutSeconds}s)`);
-  }
+  if (def.timeoutSeconds !== undefined && !(def.timeoutSeconds > 0)) problems.push('timeoutSeconds must be > 0');
   const backoff = def.backoff;
   if (backoff !== undefined) {
     const delays = Array.isArray(backoff) ? backoff : [(backoff as { baseSeconds: number }).baseSeconds];

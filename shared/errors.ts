@@ -77,6 +77,16 @@ export class JobStateConflictError extends SqsJobsError {
   }
 }
 
+/** `waitFor` gave up before the job finished; `lastStatus` is what the record said last. */
+export class WaitTimeoutError extends SqsJobsError {
+  constructor(
+    readonly jobId: string,
+    readonly lastStatus: string | undefined,
+  ) {
+    super(`job ${jobId} did not finish in time (last status: ${lastStatus ?? 'no record'})`);
+  }
+}
+
 // Names live on the prototypes (not instance fields) so `isErrorNamed` can read them from the class.
 const errorNames: [abstract new (...args: never[]) => Error, string][] = [
   [SqsJobsError, 'SqsJobsError'],
@@ -90,6 +100,7 @@ const errorNames: [abstract new (...args: never[]) => Error, string][] = [
   [NonRetryableError, 'NonRetryableError'],
   [JobReleasedSignal, 'JobReleasedSignal'],
   [JobStateConflictError, 'JobStateConflictError'],
+  [WaitTimeoutError, 'WaitTimeoutError'],
 ];
 // Explicit strings, not `type.name`, because minifiers rename classes.
 for (const [type, name] of errorNames) {

@@ -1,12 +1,18 @@
 /**
- * The priority-class catalog: the one source of truth that the CDK stack, the Lambda consumers
- * and the local runtime all read. Each class gets its own queue, dead-letter queue and consumer.
+ * Priority classes: each gets its own queue, dead-letter queue and consumer. An application uses
+ * the package's defaults or passes its own catalog to `createJobRegistry`; the registry then
+ * carries it to the SDK, the consumers, the local runtime, the CLI and the CDK construct.
  *
  * @example
- * import { priorityClasses } from './priority-classes.ts';
- * priorityClasses.reports.timeoutSeconds; // 300
+ * const classes = definePriorityClasses({
+ *   ...defaultPriorityClasses,
+ *   bulk: { ...defaultPriorityClasses['low-priority'], maxConcurrency: 5 },
+ * });
+ * const jobRegistry = createJobRegistry([importCsv], { classes });
  */
 import type { BackoffPolicy } from './backoff.ts';
+import { MAX_VISIBILITY_SECONDS } from './backoff.ts';
+import { ConfigurationError } from './errors.ts';
 
 export interface PriorityClass {
   /** Consumer function timeout, and the default per-job timeout. */
@@ -33,7 +39,8 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 /** Seconds before the function deadline at which records not yet started are handed back. */
 export const DEADLINE_MARGIN_SECONDS = 5;
 
-export const priorityClasses = {
+/** The package's default catalog, used when an application passes none. */
+export const defaultPriorityClasses = {
   'high-priority': {
     timeoutSeconds: 60,
     attempts: 3,
@@ -86,12 +93,62 @@ export const priorityClasses = {
   },
 } as const satisfies Record<string, PriorityClass>;
 
-export type PriorityClassName = keyof typeof priorityClasses;
+export type DefaultPriorityClassName = keyof typeof defaultPriorityClasses;
 
-export const priorityClassNames = Object.keys(priorityClasses) as PriorityClassName[];
+/** A catalog of priority classes keyed by class name. */
+export type PriorityClassCatalog = Readonly<Record<string, PriorityClass>>;
 
-export function isPriorityClassName(name: string): name is PriorityClassName {
-  return Object.hasOwn(priorityClasses, name);
+/**
+ * Validates a catalog and returns it unchanged, typed with its class names; every problem is
+ * reported at once.
+ */
+export function definePriorityClasses<const Catalog extends PriorityClassCatalog>(catalog: Catalog): Catalog {
+  const names = Object.keys(catalog);
+  const problems = names.length === 0 ? ['the catalog is empty'] : [];
+  for (const name of names) problems.push(...priorityClassProblems(name, catalog[name] as PriorityClass));
+  if (problems.length > 0) throw new ConfigurationError(`invalid priority classes: ${problems.join('; ')}`);
+  return catalog;
+}
+
+const CLASS_NAME = /^[A-Za-z0-9_-]+$/;
+
+/** What AWS would refuse in one class's settings (names, limits of Lambda and the event source). */
+export function priorityClassProblems(name: string, cls: PriorityClass): string[] {
+  const problems: string[] = [];
+  const at = `class "${name}"`;
+  if (!CLASS_NAME.test(name)) problems.push(`${at}: name may contain only letters, digits, "-" and "_"`);
+  if (!isIntIn(cls.timeoutSeconds, 1, 900)) {
+    problems.push(`${at}: timeoutSeconds must be an integer in 1–900 (got ${cls.timeoutSeconds})`);
+  } else if (visibilityTimeoutSeconds(cls) > MAX_VISIBILITY_SECONDS) {
+    problems.push(
+      `${at}: visibility timeout ${visibilityTimeoutSeconds(cls)} s exceeds the SQS maximum ${MAX_VISIBILITY_SECONDS} s`,
+    );
+  }
+  if (!Number.isInteger(cls.attempts) || cls.attempts < 1 || cls.attempts > MAX_ATTEMPTS) {
+    problems.push(`${at}: attempts must be an integer in 1–${MAX_ATTEMPTS} (got ${cls.attempts})`);
+  }
+  if (!isIntIn(cls.memoryMb, 128, 10_240)) {
+    problems.push(`${at}: memoryMb must be an integer in 128–10240 (got ${cls.memoryMb})`);
+  }
+  if (!isIntIn(cls.batchSize, 1, 10_000)) {
+    problems.push(`${at}: batchSize must be an integer in 1–10000 (got ${cls.batchSize})`);
+  }
+  if (!isIntIn(cls.batchWindowSeconds, 0, 300)) {
+    problems.push(`${at}: batchWindowSeconds must be an integer in 0–300 (got ${cls.batchWindowSeconds})`);
+  } else if (cls.batchSize > 10 && cls.batchWindowSeconds < 1) {
+    problems.push(`${at}: batchSize ${cls.batchSize} > 10 needs batchWindowSeconds >= 1`);
+  }
+  if (!isIntIn(cls.maxConcurrency, 2, 1000)) {
+    problems.push(`${at}: maxConcurrency must be an integer in 2–1000 (got ${cls.maxConcurrency})`);
+  }
+  if (!isIntIn(cls.recordParallelism, 1, 10_000)) {
+    problems.push(`${at}: recordParallelism must be an integer >= 1 (got ${cls.recordParallelism})`);
+  }
+  return problems;
+}
+
+function isIntIn(value: number, min: number, max: number): boolean {
+  return Number.isInteger(value) && value >= min && value <= max;
 }
 
 /** The queue visibility timeout derived from the function timeout, in exactly one place. */

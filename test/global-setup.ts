@@ -1,6 +1,11 @@
-/** Builds the CLI once before the test files that spawn it run. */
-import { buildCli } from '../cli/build.ts';
+/** Builds the package (`dist/`, what `npm pack` ships) once before the tests that run it. */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 
-export default async function setup(): Promise<void> {
-  await buildCli();
+export default function setup(): void {
+  const root = join(import.meta.dirname, '..');
+  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 }

@@ -14,7 +14,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
     .option('--run-at <time>', 'ISO time to run at instead')
     .option('--key <idempotency-key>', 'enqueueing the same key again returns the first job')
     .action(async (job: string, options: { payload: string; delay?: string; runAt?: string; key?: string }, command: Command) => {
-      const { jobs } = cli.connect(command);
+      const { jobs } = await cli.connect(command);
       const enqueued = await jobs.enqueue(job as never, parsePayload(options.payload) as never, {
         ...(options.delay !== undefined ? { delay: parseCount(options.delay, '--delay') } : {}),
         ...(options.runAt !== undefined ? { runAt: new Date(options.runAt) } : {}),
@@ -32,7 +32,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
     .command('cancel <id>')
     .description('cancel a job before it runs (scheduled, queued or waiting for a retry)')
     .action(async (id: string, _: unknown, command: Command) => {
-      const result = await cli.connect(command).jobs.cancel(id);
+      const result = await (await cli.connect(command)).jobs.cancel(id);
       if (cli.json(command)) return printJson(result);
       console.log(`${id} cancelled`);
     });
@@ -41,7 +41,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
     .command('show <id>')
     .description('a job: status, attempts, timings, error history, progress, and where it is now')
     .action(async (id: string, _: unknown, command: Command) => {
-      const view = await cli.connect(command).admin.show(id);
+      const view = await (await cli.connect(command)).admin.show(id);
       if (cli.json(command)) return printJson(view);
       const { job } = view;
       const lines: [string, unknown][] = [
@@ -77,7 +77,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
     .option('--limit <n>', 'jobs per page', '20')
     .option('--cursor <cursor>', 'the next page, from the previous output')
     .action(async (options: ListOptions, command: Command) => {
-      const page = await cli.connect(command).admin.list(listFilter(options));
+      const page = await (await cli.connect(command)).admin.list(listFilter(options));
       if (cli.json(command)) return printJson(page);
       console.log(jobTable(page.jobs));
       if (page.cursor) console.log(`\nmore: --cursor ${page.cursor}`);
@@ -93,7 +93,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
     .option('--cursor <cursor>')
     .option('--stats', 'counts by job name and by reason instead of a list')
     .action(async (options: ListOptions & { stats?: boolean }, command: Command) => {
-      const { admin } = cli.connect(command);
+      const { admin } = await cli.connect(command);
       if (options.stats) {
         const stats = await admin.failureStats({
           ...(options.class ? { class: options.class } : {}),

@@ -5,7 +5,7 @@ import type { PipelineStats } from '../../shared/admin/pipeline-stats.ts';
 import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
 import { jobStatuses } from '../../shared/lifecycle.ts';
 import { pipelineSettings } from '../../shared/pipeline-settings.ts';
-import { isPriorityClassName, priorityClasses } from '../../shared/priority-classes.ts';
+import type { PriorityClassCatalog } from '../../shared/priority-classes.ts';
 import type { CommandContext } from '../command-context.ts';
 import { parseCount, printJson, table } from '../output.ts';
 
@@ -16,9 +16,10 @@ export function registerObserveCommands(program: Command, cli: CommandContext): 
     .command('stats')
     .description('queue depths, jobs by status, throughput, failure rate, durations')
     .action(async (_: unknown, command: Command) => {
-      const stats = await cli.connect(command).admin.stats();
+      const { admin } = await cli.connect(command);
+      const stats = await admin.stats();
       if (cli.json(command)) return printJson(stats);
-      console.log(renderStats(stats, false));
+      console.log(renderStats(stats, (await cli.app(command)).registry.classes, false));
     });
 
   program
@@ -27,13 +28,14 @@ export function registerObserveCommands(program: Command, cli: CommandContext): 
     .option('--interval <seconds>', 'refresh period', '2')
     .option('--once', 'print one refresh and exit')
     .action(async (options: { interval: string; once?: boolean }, command: Command) => {
-      const { admin } = cli.connect(command);
+      const { admin } = await cli.connect(command);
+      const { classes } = (await cli.app(command)).registry;
       const interval = Math.max(1, parseCount(options.interval, '--interval')) * 1000;
       const color = process.stdout.isTTY === true;
       for (;;) {
         const stats = await admin.stats();
         if (color && !options.once) process.stdout.write('\x1b[2J\x1b[H');
-        console.log(renderStats(stats, color));
+        console.log(renderStats(stats, classes, color));
         if (options.once) return;
         await new Promise((resolve) => setTimeout(resolve, interval));
       }
@@ -44,7 +46,7 @@ export function registerObserveCommands(program: Command, cli: CommandContext): 
     .description('are the queues and the table reachable, and how fast (exit 0 healthy, 1 degraded, 2 unhealthy)')
     .option('--slow <ms>', 'latency above which the pipeline counts as degraded', '1000')
     .action(async (options: { slow: string }, command: Command) => {
-      const report = await cli.connect(command).admin.health({ slowMs: parseCount(options.slow, '--slow') });
+      const report = await (await cli.connect(command)).admin.health({ slowMs: parseCount(options.slow, '--slow') });
       if (cli.json(command)) printJson(report);
       else console.log(renderHealth(report));
       process.exitCode = HEALTH_EXIT[report.status];
@@ -61,15 +63,14 @@ function paint(text: string, level: Level, color: boolean): string {
 }
 
 /** Stats as tables; with thresholds from the same settings the CloudWatch alarms use. */
-export function renderStats(stats: PipelineStats, color: boolean): string {
+export function renderStats(stats: PipelineStats, catalog: PriorityClassCatalog, color: boolean): string {
   const { thresholds } = pipelineSettings;
   const depthLevel = (n: number): Level =>
     n >= thresholds.queueDepth.critical ? 'critical' : n >= thresholds.queueDepth.warning ? 'warning' : 'ok';
   const classes = table(
     stats.classes.map((c) => {
-      const ageLimit = isPriorityClassName(c.class)
-        ? oldestMessageAgeThresholdSeconds(priorityClasses[c.class])
-        : thresholds.oldestMessageAgeSeconds;
+      const cls = Object.hasOwn(catalog, c.class) ? catalog[c.class] : undefined;
+      const ageLimit = cls ? oldestMessageAgeThresholdSeconds(cls) : thresholds.oldestMessageAgeSeconds;
       const age = c.oldestQueuedSeconds;
       return {
         class: c.class,

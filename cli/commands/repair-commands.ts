@@ -15,7 +15,7 @@ export function registerRepairCommands(program: Command, cli: CommandContext): v
     .option('--job <name>')
     .option('--payload <json|@file>', 'a corrected payload for one job, validated first')
     .action(async (ids: string[], options: RetryOptions, command: Command) => {
-      const { admin } = cli.connect(command);
+      const { admin } = await cli.connect(command);
       if (options.all === (ids.length > 0)) throw new InvalidOptionError('give job ids or --all, not both or neither');
       if (!options.all && (options.class || options.job)) throw new InvalidOptionError('--class and --job go with --all');
       const results = options.all
@@ -30,7 +30,7 @@ export function registerRepairCommands(program: Command, cli: CommandContext): v
     .option('--class <class>', 'one class (default: all)')
     .addOption(new Option('--method <method>').choices(['auto', 'move-task', 'copy']).default('auto'))
     .action(async (options: { class?: string; method: 'auto' | 'move-task' | 'copy' }, command: Command) => {
-      const { admin } = cli.connect(command);
+      const { admin } = await cli.connect(command);
       const quiet = cli.json(command);
       const results = await admin.redrive({
         ...(options.class ? { class: options.class } : {}),
@@ -49,7 +49,7 @@ export function registerRepairCommands(program: Command, cli: CommandContext): v
     .description('remove failed jobs: their records and DLQ copies')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (ids: string[], options: { yes?: boolean }, command: Command) => {
-      const { admin } = cli.connect(command);
+      const { admin } = await cli.connect(command);
       if (!(await confirm(`Remove ${ids.length} failed job(s)?`, options.yes))) return;
       report(cli, command, await admin.forget(ids), 'forgotten');
     });
@@ -62,7 +62,7 @@ export function registerRepairCommands(program: Command, cli: CommandContext): v
     .option('--older-than <duration>', 'only jobs that failed longer ago than this, e.g. 7d')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (options: { class?: string; job?: string; olderThan?: string; yes?: boolean }, command: Command) => {
-      const { admin } = cli.connect(command);
+      const { admin } = await cli.connect(command);
       const olderThan = options.olderThan ? new Date(Date.now() - parseDuration(options.olderThan, '--older-than')) : undefined;
       const doomed = await admin.listFlushable({
         ...(options.class ? { class: options.class } : {}),

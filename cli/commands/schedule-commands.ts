@@ -6,7 +6,6 @@
 import type { Command } from 'commander';
 import { createAwsClients } from '../../shared/aws-clients.ts';
 import { InvalidOptionError } from '../../shared/errors.ts';
-import { schedules } from '../../shared/jobs/schedules.ts';
 import { pipelineSettings } from '../../shared/pipeline-settings.ts';
 import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config.ts';
 import type { Schedule } from '../../shared/schedules/schedule-catalog.ts';
@@ -44,7 +43,8 @@ export function registerScheduleCommands(program: Command, cli: CommandContext):
     .command('schedules')
     .description('the schedule catalog with the next fire times (rate schedules counted from now); `schedules run <name>` fires one now')
     .option('--count <n>', 'fire times to show per schedule', '3')
-    .action((options: { count: string }, command: Command) => {
+    .action(async (options: { count: string }, command: Command) => {
+      const { schedules } = await cli.app(command);
       // Whole seconds, as rate schedules count (and ticks carry times).
       const now = new Date(Math.floor(Date.now() / 1000) * 1000);
       const listing = listSchedules(schedules, now, parseCount(options.count, '--count'));
@@ -74,8 +74,8 @@ export function registerScheduleCommands(program: Command, cli: CommandContext):
     .description("fire a schedule now: send its tick (EventBridge Scheduler's message) to its class's queue")
     .option('--group <group>', "schedule group in the tick's ARN, and so its job id (default: the table name without -jobs, as the local runtime and the stack name it)")
     .action(async (name: string, options: { group?: string }, command: Command) => {
-      const schedule = findSchedule(name);
-      const { config } = cli.connect(command);
+      const schedule = findSchedule((await cli.app(command)).schedules, name);
+      const { config } = await cli.connect(command);
       const queueUrl = queueLocationFor(config, schedule.class).queueUrl;
       const scheduleGroup = options.group ?? defaultGroup(config);
       const { sqs } = createAwsClients();
@@ -128,7 +128,7 @@ export function listSchedules(catalog: readonly Schedule[], now: Date, count: nu
   });
 }
 
-function findSchedule(name: string): Schedule {
+function findSchedule(schedules: readonly Schedule[], name: string): Schedule {
   const schedule = schedules.find((s) => s.name === name);
   if (!schedule) {
     throw new InvalidOptionError(`unknown schedule "${name}" (known: ${schedules.map((s) => s.name).join(', ') || 'none'})`);

@@ -14,7 +14,7 @@ import type { JobLogger } from '../../shared/define-job.ts';
 import { ConfigurationError, errorMessage } from '../../shared/errors.ts';
 import type { JobRegistry } from '../../shared/job-registry.ts';
 import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config.ts';
-import { DEADLINE_MARGIN_SECONDS, priorityClasses, type PriorityClass } from '../../shared/priority-classes.ts';
+import { DEADLINE_MARGIN_SECONDS } from '../../shared/priority-classes.ts';
 import { createScheduleLock } from '../../shared/status-store/schedule-lock.ts';
 import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store.ts';
 import { noJobMetrics, type JobMetrics } from './job-metrics.ts';
@@ -32,8 +32,6 @@ export interface ConsumerOptions {
   readonly metrics?: JobMetrics;
   /** @defaultValue a store on `config.tableName` */
   readonly store?: StatusStore;
-  /** The class catalog. @defaultValue priorityClasses */
-  readonly classes?: Readonly<Record<string, PriorityClass>>;
   /** @defaultValue Date.now */
   readonly now?: () => number;
   /** Records are not started this close to the deadline. @defaultValue the smaller of DEADLINE_MARGIN_SECONDS and 10 % of the class timeout */
@@ -46,8 +44,8 @@ export type SqsBatchHandler = (
 ) => Promise<SQSBatchResponse>;
 
 export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
-  const classes: Readonly<Record<string, PriorityClass>> = options.classes ?? priorityClasses;
-  const cls = classes[options.className];
+  const classes = options.registry.classes;
+  const cls = Object.hasOwn(classes, options.className) ? classes[options.className] : undefined;
   if (!cls) throw new ConfigurationError(`consumer class "${options.className}" is not in the priority-class catalog`);
   const now = options.now ?? Date.now;
   const metrics = options.metrics ?? noJobMetrics;

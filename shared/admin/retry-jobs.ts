@@ -13,7 +13,6 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import { encodeEnvelope } from '../envelope.ts';
 import { PayloadValidationError, errorMessage } from '../errors.ts';
 import { queueLocationFor } from '../pipeline-config.ts';
-import { isPriorityClassName, priorityClasses } from '../priority-classes.ts';
 import type { JobRecord } from '../status-store/job-record.ts';
 import type { AdminContext, JobActionResult } from './admin-context.ts';
 import { changeVisibility, collectDeadLetters, deleteMessages } from './dead-letters.ts';
@@ -83,7 +82,7 @@ async function retryOne(ctx: AdminContext, record: JobRecord, payload: unknown):
     }),
   );
   const maxAttempts =
-    definition.attempts ?? (isPriorityClassName(record.class) ? priorityClasses[record.class].attempts : record.maxAttempts);
+    definition.attempts ?? ctx.registry.classOf(definition.name)?.attempts ?? record.maxAttempts;
   try {
     await ctx.store.requeueFailed(record.id, { fromGen: record.gen, toGen: gen, maxAttempts });
   } catch (error) {

@@ -11,7 +11,6 @@
  */
 import { ConfigurationError } from '../errors.ts';
 import type { JobRegistry } from '../job-registry.ts';
-import { isPriorityClassName, type PriorityClassName } from '../priority-classes.ts';
 import { parseScheduleExpression } from './schedule-expression.ts';
 
 export type OverlapPolicy = 'allow' | 'skip';
@@ -26,7 +25,7 @@ export interface ScheduleEntry {
   readonly job: string;
   readonly payload: unknown;
   /** Queue to send to. @defaultValue the job definition's class */
-  readonly class?: PriorityClassName;
+  readonly class?: string;
   /** `skip`: no new run while the previous one is queued or running. @defaultValue 'allow' */
   readonly overlap?: OverlapPolicy;
   /** @defaultValue true */
@@ -36,7 +35,7 @@ export interface ScheduleEntry {
 
 /** An entry with its defaults filled in. */
 export interface Schedule extends Required<Omit<ScheduleEntry, 'description' | 'class'>> {
-  readonly class: PriorityClassName;
+  readonly class: string;
   readonly description?: string;
 }
 
@@ -70,7 +69,7 @@ export function defineSchedules(registry: JobRegistry, entries: readonly Schedul
       problems.push(`${where}: payload invalid at ${issue?.path.join('.') || '(payload)'}: ${issue?.message}`);
     }
     const className = entry.class ?? definition.class;
-    if (!isPriorityClassName(className)) problems.push(`${where}: class "${className}" is not in the catalog`);
+    if (!Object.hasOwn(registry.classes, className)) problems.push(`${where}: class "${className}" is not in the catalog`);
     schedules.push({
       name: entry.name,
       expression: entry.expression,

@@ -15,9 +15,10 @@ import { EnqueueError, InvalidOptionError, JobStateConflictError, SqsJobsError, 
 import type { DefinitionOf, JobNameOf, JobRegistry, PayloadOf } from '../job-registry.ts';
 import type { JobStatus } from '../lifecycle.ts';
 import type { PipelineConfig } from '../pipeline-config.ts';
-import type { PriorityClass } from '../priority-classes.ts';
 import { createStatusStore, type StatusStore } from '../status-store/status-store.ts';
+import type { JobRecord } from '../status-store/job-record.ts';
 import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job.ts';
+import { waitForJob, type WaitForOptions } from './wait-for-job.ts';
 
 export interface EnqueuedJob {
   readonly id: string;
@@ -42,8 +43,6 @@ export interface JobClientOptions<R extends JobRegistry> {
   readonly config: PipelineConfig;
   readonly clients: AwsClients;
   readonly store?: StatusStore;
-  /** The class catalog (default attempts per class). @defaultValue priorityClasses */
-  readonly classes?: Readonly<Record<string, PriorityClass>>;
   /** Longest delay left to SQS; later jobs wait as `scheduled`. Tests shrink it. @defaultValue 900 */
   readonly maxQueueDelaySeconds?: number;
   readonly now?: () => number;
@@ -59,6 +58,8 @@ export interface JobClient<R extends JobRegistry> {
   enqueueMany(entries: readonly EnqueueEntry<R>[]): Promise<EnqueueManyResult[]>;
   /** Cancels a job before it runs (scheduled, queued, or waiting for a retry). */
   cancel(id: string): Promise<{ id: string; status: 'cancelled' }>;
+  /** Resolves with the record once the job is completed, failed or cancelled (see wait-for-job.ts). */
+  waitFor(id: string, options?: WaitForOptions): Promise<JobRecord>;
   readonly store: StatusStore;
 }
 
@@ -79,7 +80,6 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
 
   const settings = (nowMs: number) => ({
     nowMs,
-    ...(options.classes ? { classes: options.classes } : {}),
     ...(options.maxQueueDelaySeconds !== undefined ? { maxQueueDelaySeconds: options.maxQueueDelaySeconds } : {}),
   });
 
@@ -151,6 +151,8 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
       }
       return { id, status: 'cancelled' };
     },
+
+    waitFor: (id, waitOptions) => waitForJob(store, id, waitOptions),
 
     async enqueueMany(entries) {
       const results: EnqueueManyResult[] = new Array(entries.length);

@@ -10,7 +10,7 @@ import { idempotentJobId, newJobId } from '../job-ids.ts';
 import type { JobRegistry } from '../job-registry.ts';
 import { queueLocationFor, type PipelineConfig } from '../pipeline-config.ts';
 import { pipelineSettings } from '../pipeline-settings.ts';
-import { MAX_ATTEMPTS, isPriorityClassName, priorityClasses, type PriorityClass, type PriorityClassName } from '../priority-classes.ts';
+import { MAX_ATTEMPTS } from '../priority-classes.ts';
 import type { NewJob } from '../status-store/status-store.ts';
 
 /** Room kept for message attributes the consumer adds when it dead-letters the message. */
@@ -28,7 +28,7 @@ export interface EnqueueOptions {
   /** Enqueueing the same job name and key again returns the first job and sends nothing. */
   readonly idempotencyKey?: string;
   /** Run on another priority class's queue. @defaultValue the job definition's class */
-  readonly class?: PriorityClassName;
+  readonly class?: string;
   /** @defaultValue the job definition's, else the class's */
   readonly attempts?: number;
   /** @defaultValue the job definition's, else the class's */
@@ -46,7 +46,6 @@ export interface PreparedJob {
 
 export interface PrepareSettings {
   readonly nowMs: number;
-  readonly classes?: Readonly<Record<string, PriorityClass>>;
   /** Longest delay SQS holds itself. @defaultValue pipelineSettings.maxQueueDelaySeconds */
   readonly maxQueueDelaySeconds?: number;
 }
@@ -59,18 +58,21 @@ export function prepareJob(
   config: PipelineConfig,
   settings: PrepareSettings,
 ): PreparedJob {
-  const { nowMs, classes = priorityClasses } = settings;
+  const { nowMs } = settings;
   const maxQueueDelay = settings.maxQueueDelaySeconds ?? pipelineSettings.maxQueueDelaySeconds;
   const name = typeof job === 'string' ? job : job.name;
   const definition = registry.get(name);
   if (!definition) throw new UnknownJobError(name);
 
   const className = options.class ?? definition.class;
-  if (!isPriorityClassName(className)) {
-    throw new InvalidOptionError(`class "${className}" is not in the priority-class catalog`);
+  const cls = Object.hasOwn(registry.classes, className) ? registry.classes[className] : undefined;
+  if (!cls) {
+    throw new InvalidOptionError(
+      `class "${className}" is not in the priority-class catalog (known: ${Object.keys(registry.classes).join(', ')})`,
+    );
   }
   const dueAt = dueTime(options, nowMs);
-  const maxAttempts = options.attempts ?? definition.attempts ?? classes[className]?.attempts ?? priorityClasses[className].attempts;
+  const maxAttempts = options.attempts ?? definition.attempts ?? cls.attempts;
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS)) {
     throw new InvalidOptionError(`attempts must be an integer from 1 to ${MAX_ATTEMPTS}; got ${maxAttempts}`);
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
 import { pipelineSettings } from '../../shared/pipeline-settings.ts';
-import { priorityClasses } from '../../shared/priority-classes.ts';
+import { defaultPriorityClasses } from '../../shared/priority-classes.ts';
 import { resolveAlarmThresholds, resolveClassAlarmThresholds } from '../../cdk/alarm-thresholds.ts';
 
 describe('resolveAlarmThresholds', () => {
@@ -26,7 +26,7 @@ describe('resolveAlarmThresholds', () => {
 });
 
 describe('resolveClassAlarmThresholds', () => {
-  const { notifications } = priorityClasses; // retry span 2940 s
+  const { notifications } = defaultPriorityClasses; // retry span 2940 s
 
   it("defaults the oldest-message threshold to the class's retry span", () => {
     expect(resolveClassAlarmThresholds(notifications).oldestMessageAgeSeconds).toBe(

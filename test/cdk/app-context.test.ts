@@ -5,23 +5,13 @@ import { readAppContext } from '../../cdk/app-context.ts';
 const contextOf = (context: Record<string, unknown>) => readAppContext(new App({ context }).node);
 
 describe('readAppContext', () => {
-  it('defaults to stage dev without e-mail or entry', () => {
+  it('defaults to stage dev without e-mail', () => {
     expect(contextOf({})).toEqual({ stageName: 'dev' });
   });
 
-  it('reads stage, alarmEmail and consumerEntry, ignoring empty strings', () => {
-    expect(contextOf({ stage: 'prod', alarmEmail: 'ops@example.com', consumerEntry: '' })).toEqual({
-      stageName: 'prod',
-      alarmEmail: 'ops@example.com',
-    });
-  });
-
-  it('reads dispatcherEntry like consumerEntry', () => {
-    expect(contextOf({ dispatcherEntry: 'lambdas/dispatcher.ts' })).toEqual({
-      stageName: 'dev',
-      dispatcherEntry: 'lambdas/dispatcher.ts',
-    });
-    expect(() => contextOf({ dispatcherEntry: true })).toThrow('context "dispatcherEntry" must be a string, got true');
+  it('reads stage and alarmEmail, ignoring empty strings', () => {
+    expect(contextOf({ stage: 'prod', alarmEmail: 'ops@example.com' })).toEqual({ stageName: 'prod', alarmEmail: 'ops@example.com' });
+    expect(contextOf({ stage: '', alarmEmail: '' })).toEqual({ stageName: 'dev' });
   });
 
   it('reads the dispatcher reservation: a whole number, or none', () => {

@@ -1,6 +1,6 @@
 /**
- * The default pipeline (this repository's class and schedule catalogs), synthesized once with
- * esbuild bundling and the cdk-nag AwsSolutions pack, as `cdk/app.ts` builds it. The schedules
+ * The demo app's stack (default classes, the demo's schedules, its report bucket), synthesized
+ * once with esbuild bundling and the cdk-nag AwsSolutions pack, as its CDK app builds it. The schedules
  * and the delay dispatcher have their own files; this one counts them in.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,12 +10,11 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
 import { jobTable } from '../../shared/job-table.ts';
-import { REPORT_BUCKET_ENV, generateReport } from '../../shared/jobs/generate-report.ts';
-import { schedules } from '../../shared/jobs/schedules.ts';
+import { REPORT_BUCKET_ENV, generateReport } from '../../examples/demo/src/jobs/generate-report.ts';
 import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config.ts';
 import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings.ts';
 import {
-  priorityClasses,
+  defaultPriorityClasses,
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
   type PriorityClass,
@@ -29,7 +28,7 @@ import {
   resourcesOfType,
   roleStatements,
   statementsOf,
-  synthesizePipeline,
+  synthesizeDemo,
   type CfnResource,
   type Json,
   type SynthesizedPipeline,
@@ -38,7 +37,7 @@ import {
 const PREFIX = `${pipelineSettings.namePrefix}-dev`;
 /** Written out rather than derived, so a change to the naming shows up here. */
 const NAMESPACE = 'SqsJobs/dev';
-const classes = Object.entries(priorityClasses) as Array<[string, PriorityClass]>;
+const classes = Object.entries(defaultPriorityClasses) as Array<[string, PriorityClass]>;
 const classNames = classes.map(([name]) => name);
 
 interface ClassIds {
@@ -62,7 +61,7 @@ function idsOf(className: string): ClassIds {
 }
 
 beforeAll(() => {
-  synth = synthesizePipeline({ schedules });
+  synth = synthesizeDemo();
   const { json } = synth;
   tableId = logicalIdWhere(json, 'AWS::DynamoDB::Table', 'TableName', tableName(PREFIX));
   ids = new Map();

@@ -1,12 +1,28 @@
 /**
- * Builds a PipelineStack once and offers small lookups over its template, so each test file
- * synthesizes (and bundles) as few times as possible.
+ * Builds a pipeline stack once and offers small lookups over its template, so each test file
+ * synthesizes (and bundles) as few times as possible. Consumers bundle a small fixture instead
+ * of the generated entry; the packaging test bundles the real one.
  */
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { PipelineStack, type PipelineStackProps } from '../../cdk/pipeline-stack.ts';
+import type { Construct } from 'constructs';
+import { JobPipeline, type JobPipelineProps } from '../../cdk/job-pipeline.ts';
+import { addPipelineOutputs } from '../../cdk/pipeline-outputs.ts';
+import { DemoStack, type DemoStackProps } from '../../examples/demo/infra/demo-stack.ts';
+
+/** A stack holding one pipeline and its outputs, nothing else. */
+export class PipelineTestStack extends Stack {
+  readonly pipeline: JobPipeline;
+  constructor(scope: Construct, id: string, props: StackProps & JobPipelineProps) {
+    super(scope, id, props);
+    this.pipeline = new JobPipeline(this, 'Pipeline', props);
+    addPipelineOutputs(this, this.pipeline);
+  }
+}
+
+type PipelineHost = Stack & { readonly pipeline: JobPipeline };
 
 export const FIXTURE_ENTRY = join(import.meta.dirname, 'fixtures', 'consumer.ts');
 export const DISPATCHER_FIXTURE_ENTRY = join(import.meta.dirname, 'fixtures', 'dispatcher.ts');
@@ -21,7 +37,7 @@ export interface CfnResource {
 
 export interface SynthesizedPipeline {
   readonly app: App;
-  readonly stack: PipelineStack;
+  readonly stack: PipelineHost;
   readonly template: Template;
   readonly nag: AwsSolutionsChecks;
   /** Directory of the cloud assembly, holding the bundled assets. */
@@ -31,20 +47,27 @@ export interface SynthesizedPipeline {
 }
 
 /**
- * Synthesizes a stack with the AwsSolutions pack registered, as `cdk/app.ts` does: an
+ * Synthesizes a stack with the AwsSolutions pack registered, as the demo's CDK app does: an
  * unacknowledged finding makes `app.synth()` throw with the report. `extend` adds constructs
  * (say, a producer role) before synthesis.
  */
 export function synthesizePipeline(
-  props: PipelineStackProps = {},
-  extend: (stack: PipelineStack) => void = () => {},
+  props: JobPipelineProps = {},
+  extend: (stack: PipelineHost) => void = () => {},
 ): SynthesizedPipeline {
+  return synthesize((app) => new PipelineTestStack(app, 'PipelineTest', { ...fixtureEntries, ...props }), extend);
+}
+
+/** The demo app's stack: its jobs module (classes, schedules), report bucket and outputs. */
+export function synthesizeDemo(props: DemoStackProps = {}): SynthesizedPipeline {
+  return synthesize((app) => new DemoStack(app, 'PipelineTest', { ...fixtureEntries, ...props }), () => {});
+}
+
+const fixtureEntries = { consumerEntry: FIXTURE_ENTRY, dispatcherEntry: DISPATCHER_FIXTURE_ENTRY };
+
+function synthesize(build: (app: App) => PipelineHost, extend: (stack: PipelineHost) => void): SynthesizedPipeline {
   const app = new App();
-  const stack = new PipelineStack(app, 'PipelineTest', {
-    consumerEntry: FIXTURE_ENTRY,
-    dispatcherEntry: DISPATCHER_FIXTURE_ENTRY,
-    ...props,
-  });
+  const stack = build(app);
   extend(stack);
   const nag = new AwsSolutionsChecks(app);
   Validations.of(app).addPlugins(nag);

@@ -9,11 +9,10 @@ import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import { CfnSchedule } from 'aws-cdk-lib/aws-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { jobTable } from '../../shared/job-table.ts';
-import { jobRegistry } from '../../shared/jobs/index.ts';
-import { schedules as appSchedules } from '../../shared/jobs/schedules.ts';
+import { jobRegistry, schedules as appSchedules } from '../../examples/demo/src/jobs.ts';
 import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config.ts';
 import { deadLetterQueueName, pipelineSettings, queueName, tableName } from '../../shared/pipeline-settings.ts';
-import { priorityClasses } from '../../shared/priority-classes.ts';
+import { defaultPriorityClasses } from '../../shared/priority-classes.ts';
 import { defineSchedules, type Schedule } from '../../shared/schedules/schedule-catalog.ts';
 import {
   SCHEDULED_TIME_PLACEHOLDER,
@@ -21,7 +20,6 @@ import {
   tickInputTemplate,
 } from '../../shared/schedules/tick-template.ts';
 import { dispatcherFunctionName } from '../../cdk/pipeline-naming.ts';
-import { PipelineStack } from '../../cdk/pipeline-stack.ts';
 import {
   resourceById,
   DISPATCHER_FIXTURE_ENTRY,
@@ -33,6 +31,7 @@ import {
   resourcesOfType,
   roleStatements,
   statementsOf,
+  PipelineTestStack,
   synthesizePipeline,
   type CfnResource,
   type DashboardWidget,
@@ -42,7 +41,7 @@ import {
 
 const PREFIX = `${pipelineSettings.namePrefix}-dev`;
 const FUNCTION_NAME = 'sqs-jobs-dev-delay-dispatcher';
-const classNames = Object.keys(priorityClasses);
+const classNames = Object.keys(defaultPriorityClasses);
 const disabled = defineSchedules(jobRegistry, [
   {
     name: 'weekly-digest.v2',
@@ -180,7 +179,7 @@ describe('scheduler role', () => {
     const named = new Set(statements.flatMap((s) => [...referencedIds(s.Resource)]));
     expect(named).toEqual(new Set([...[...targeted].map(queueId), dlqId]));
     // Untargeted classes and every class DLQ stay out of reach.
-    for (const className of Object.keys(priorityClasses)) {
+    for (const className of Object.keys(defaultPriorityClasses)) {
       const dlq = logicalIdWhere(synth.json, 'AWS::SQS::Queue', 'QueueName', deadLetterQueueName(PREFIX, className));
       expect(named.has(dlq)).toBe(false);
       if (!targeted.has(className as Schedule['class'])) expect(named.has(queueId(className))).toBe(false);
@@ -449,7 +448,7 @@ describe('dashboard', () => {
 
 describe('without schedules', () => {
   it('still has the group, its DLQ and role, and only the dispatcher trigger', () => {
-    const stack = new PipelineStack(new App(), 'NoSchedules', {
+    const stack = new PipelineTestStack(new App(), 'NoSchedules', {
       consumerEntry: FIXTURE_ENTRY,
       dispatcherEntry: DISPATCHER_FIXTURE_ENTRY,
     });

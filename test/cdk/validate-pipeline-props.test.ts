@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { App, Duration, Stack } from 'aws-cdk-lib';
-import { schedules as appSchedules } from '../../shared/jobs/schedules.ts';
-import { priorityClasses, type PriorityClass } from '../../shared/priority-classes.ts';
+import { schedules as appSchedules } from '../../examples/demo/src/jobs.ts';
+import { defaultPriorityClasses, type PriorityClass } from '../../shared/priority-classes.ts';
 import type { Schedule } from '../../shared/schedules/schedule-catalog.ts';
 import { JobPipeline } from '../../cdk/job-pipeline.ts';
 import { JobPipelinePropsError, pipelineProblems, type PipelineShape } from '../../cdk/validate-pipeline-props.ts';
@@ -32,7 +32,7 @@ const shape = (overrides: Partial<PipelineShape> = {}): PipelineShape => ({
 
 describe('pipelineProblems', () => {
   it("accepts this repository's catalog and defaults", () => {
-    expect(pipelineProblems(shape({ catalog: priorityClasses }))).toEqual([]);
+    expect(pipelineProblems(shape({ catalog: defaultPriorityClasses }))).toEqual([]);
   });
 
   it('reports every problem of every class at once', () => {
@@ -137,7 +137,7 @@ describe('schedule problems', () => {
   };
 
   it("accepts this repository's schedule catalog with the default retry settings", () => {
-    expect(pipelineProblems(shape({ catalog: priorityClasses, schedules: appSchedules }))).toEqual([]);
+    expect(pipelineProblems(shape({ catalog: defaultPriorityClasses, schedules: appSchedules }))).toEqual([]);
   });
 
   it('reports unknown classes, duplicate and malformed names', () => {

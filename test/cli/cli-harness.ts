@@ -1,13 +1,19 @@
 /**
- * Runs the built CLI (`dist/cli.js`) as a user would: a child process with the environment
- * the local runtime prints. Plus a webhook receiver whose outage the test switches on and off.
+ * Runs the built CLI (`dist/cli/main.js`) as a user would: a child process with the environment
+ * the local runtime prints and the demo app's config module. Plus a webhook receiver whose
+ * outage the test switches on and off.
  */
 import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
-import { CLI_BUNDLE } from '../../cli/build.ts';
-import { jobRegistry } from '../../shared/jobs/index.ts';
+import { join } from 'node:path';
+import { jobRegistry } from '../../examples/demo/src/jobs.ts';
 import type { PriorityClass } from '../../shared/priority-classes.ts';
 import { startTestRuntime } from '../integration/harness.ts';
+
+export const REPO_ROOT = join(import.meta.dirname, '..', '..');
+/** What `npm run build` (and `npm ci`, through `prepare`) writes; the package's `bin`. */
+export const CLI_BIN = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+export const DEMO_CONFIG = join(REPO_ROOT, 'examples', 'demo', 'sqs-jobs.config.ts');
 
 const tiny: PriorityClass = {
   timeoutSeconds: 4,
@@ -20,7 +26,7 @@ const tiny: PriorityClass = {
   memoryMb: 128,
 };
 /** The app's own jobs on test-sized classes. */
-export const cliTestClasses = { default: tiny, notifications: tiny, 'high-priority': tiny } as const;
+export const cliTestClasses = { default: tiny, notifications: tiny, 'high-priority': tiny, reports: tiny } as const;
 
 export function startCliRuntime() {
   return startTestRuntime(jobRegistry, { classes: cliTestClasses });
@@ -36,7 +42,7 @@ export function runCli(args: readonly string[], env: Record<string, string>): Pr
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [CLI_BUNDLE, ...args],
+      [CLI_BIN, '--config', DEMO_CONFIG, ...args],
       { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 60_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;

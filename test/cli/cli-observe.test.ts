@@ -5,13 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HealthReport } from '../../shared/admin/health-check.ts';
 import type { PipelineStats } from '../../shared/admin/pipeline-stats.ts';
-import type { AppJobRegistry } from '../../shared/jobs/index.ts';
+import type { DemoJobRegistry } from '../../examples/demo/src/jobs.ts';
 import type { JobPage } from '../../shared/status-store/job-query.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { waitFor } from '../integration/harness.ts';
 import { runCli, runCliJson, startCliRuntime, startWebhookTarget, type WebhookTarget } from './cli-harness.ts';
 
-let runtime: LocalRuntime<AppJobRegistry>;
+let runtime: LocalRuntime<DemoJobRegistry>;
 let hooks: WebhookTarget;
 let env: Record<string, string>;
 let stopped = false;

@@ -11,11 +11,11 @@ import type { JobView } from '../../shared/admin/job-view.ts';
 import type { JobStatus } from '../../shared/lifecycle.ts';
 import type { JobPage } from '../../shared/status-store/job-query.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import type { AppJobRegistry } from '../../shared/jobs/index.ts';
+import type { DemoJobRegistry } from '../../examples/demo/src/jobs.ts';
 import { queueDepth, waitFor } from '../integration/harness.ts';
 import { runCli, runCliJson, startCliRuntime, startWebhookTarget, type WebhookTarget } from './cli-harness.ts';
 
-let runtime: LocalRuntime<AppJobRegistry>;
+let runtime: LocalRuntime<DemoJobRegistry>;
 let hooks: WebhookTarget;
 let env: Record<string, string>;
 

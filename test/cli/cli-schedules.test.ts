@@ -3,13 +3,13 @@
  * times, and a tick fired by hand that runs as a job in the local runtime.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppJobRegistry } from '../../shared/jobs/index.ts';
+import type { DemoJobRegistry } from '../../examples/demo/src/jobs.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import type { ScheduleListing, TickRun } from '../../cli/commands/schedule-commands.ts';
 import { waitFor } from '../integration/harness.ts';
 import { runCli, runCliJson, startCliRuntime } from './cli-harness.ts';
 
-let runtime: LocalRuntime<AppJobRegistry>;
+let runtime: LocalRuntime<DemoJobRegistry>;
 let env: Record<string, string>;
 let prefix: string;
 
@@ -100,7 +100,9 @@ describe('sqs-jobs schedules', () => {
   });
 
   it('refuses a schedule whose class has no queue in the connected pipeline', async () => {
-    const run = await runCli(['schedules', 'run', 'nightly-sales-report'], env);
+    // A pipeline deployed without the reports class, as the environment describes it.
+    const { reports: _, ...otherQueues } = JSON.parse(env.SQS_JOBS_QUEUES ?? '{}') as Record<string, unknown>;
+    const run = await runCli(['schedules', 'run', 'nightly-sales-report'], { ...env, SQS_JOBS_QUEUES: JSON.stringify(otherQueues) });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^sqs-jobs: no queue configured for priority class "reports" \(known: .*high-priority.*\)\n$/);
   });

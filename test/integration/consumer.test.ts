@@ -12,6 +12,7 @@ import { createConsumer, type SqsBatchHandler } from '../../lambdas/consumer/cre
 import { toDocumentClient } from '../../shared/aws-clients.ts';
 import { encodeEnvelope } from '../../shared/envelope.ts';
 import { EnqueueError } from '../../shared/errors.ts';
+import { withPriorityClasses } from '../../shared/job-registry.ts';
 import { createJobClient } from '../../shared/sdk/job-client.ts';
 import { toSqsRecord } from '../../local/event-source-poller.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
@@ -29,11 +30,10 @@ const context = (remainingMs = 4000) => ({ getRemainingTimeInMillis: () => remai
 beforeAll(async () => {
   runtime = await startTestRuntime(testRegistry, { consume: false });
   consume = createConsumer({
-    registry: testRegistry,
+    registry: withPriorityClasses(testRegistry, testClasses),
     className: 'default',
     config: runtime.config,
     clients: runtime.clients,
-    classes: testClasses,
     logger: { debug() {}, info() {}, warn() {}, error() {} },
   });
   arn = await queueArn(runtime.clients.sqs, queueUrl());

@@ -21,8 +21,7 @@ import {
 } from '../../local/emulators.ts';
 import { provisionPipeline, queueArn, rebaseQueueUrl } from '../../local/provision.ts';
 import {
-  priorityClasses,
-  priorityClassNames,
+  defaultPriorityClasses,
   redriveMaxReceiveCount,
   visibilityTimeoutSeconds,
 } from '../../shared/priority-classes.ts';
@@ -109,12 +108,11 @@ describe('provisionPipeline', () => {
   it('creates a work queue and a DLQ per class with the redrive policy, and the job table', async () => {
     const config = await provisionPipeline({ ...clients, prefix });
 
-    expect(Object.keys(config.queues).sort()).toEqual([...priorityClassNames].sort());
+    expect(Object.keys(config.queues).sort()).toEqual([...Object.keys(defaultPriorityClasses)].sort());
     const { QueueUrls } = await clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: prefix }));
-    expect(QueueUrls).toHaveLength(2 * priorityClassNames.length);
+    expect(QueueUrls).toHaveLength(2 * Object.keys(defaultPriorityClasses).length);
 
-    for (const name of priorityClassNames) {
-      const cls = priorityClasses[name];
+    for (const [name, cls] of Object.entries(defaultPriorityClasses)) {
       const location = config.queues[name];
       if (!location) throw new Error(`no queues for ${name}`);
       expect(location.queueUrl.startsWith(emulators.endpoint.sqs)).toBe(true);

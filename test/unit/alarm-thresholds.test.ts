@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { oldestMessageAgeThresholdSeconds, retrySpanSeconds, type RetrySchedule } from '../../shared/alarm-thresholds.ts';
 import { pipelineSettings } from '../../shared/pipeline-settings.ts';
-import { priorityClasses, type PriorityClassName } from '../../shared/priority-classes.ts';
+import { defaultPriorityClasses, type DefaultPriorityClassName } from '../../shared/priority-classes.ts';
 
 describe('oldestMessageAgeThresholdSeconds for the catalog', () => {
   // span = backoff delays between attempts + attempts × timeout; threshold = max(300, span)
@@ -11,10 +11,10 @@ describe('oldestMessageAgeThresholdSeconds for the catalog', () => {
     ['notifications', 60 + 180 + 600 + 1800 + 5 * 60, 2940],
     ['reports', 300 + 2 * 300, 900],
     ['low-priority', 600 + 2 * 600, 1800],
-  ] as const satisfies ReadonlyArray<readonly [PriorityClassName, number, number]>)(
+  ] as const satisfies ReadonlyArray<readonly [DefaultPriorityClassName, number, number]>)(
     '%s: retry span %i s, threshold %i s',
     (className, span, threshold) => {
-      const cls = priorityClasses[className];
+      const cls = defaultPriorityClasses[className];
       expect(retrySpanSeconds(cls)).toBe(span);
       expect(oldestMessageAgeThresholdSeconds(cls)).toBe(threshold);
       expect(oldestMessageAgeThresholdSeconds(cls, pipelineSettings)).toBe(threshold);
@@ -54,7 +54,7 @@ describe('retrySpanSeconds', () => {
 
 describe('oldestMessageAgeThresholdSeconds floor', () => {
   it('uses the floor from the settings passed in', () => {
-    const cls = priorityClasses.default; // span 540
+    const cls = defaultPriorityClasses.default; // span 540
     expect(oldestMessageAgeThresholdSeconds(cls, { thresholds: { oldestMessageAgeSeconds: 900 } })).toBe(900);
     expect(oldestMessageAgeThresholdSeconds(cls, { thresholds: { oldestMessageAgeSeconds: 60 } })).toBe(540);
   });

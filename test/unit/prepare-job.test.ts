@@ -4,6 +4,7 @@ import { defineJob } from '../../shared/define-job.ts';
 import { decodeEnvelope } from '../../shared/envelope.ts';
 import { ConfigurationError, InvalidOptionError, PayloadValidationError, UnknownJobError } from '../../shared/errors.ts';
 import { createJobRegistry } from '../../shared/job-registry.ts';
+import { defaultPriorityClasses, definePriorityClasses } from '../../shared/priority-classes.ts';
 import type { PipelineConfig } from '../../shared/pipeline-config.ts';
 import { prepareJob } from '../../shared/sdk/prepare-job.ts';
 
@@ -118,17 +119,35 @@ describe('defineJob', () => {
         name: 'bad name!',
         class: 'reports',
         attempts: 0,
-        timeoutSeconds: 10_000,
+        timeoutSeconds: -1,
         schema: z.object({}),
         handle: async () => undefined,
       }),
     ).toThrow(/name must be .*; attempts must be .*; timeoutSeconds must be/);
   });
 
-  it('rejects a class outside the catalog', () => {
-    expect(() =>
-      defineJob({ name: 'x', class: 'urgent' as 'reports', schema: z.object({}), handle: async () => undefined }),
-    ).toThrow(ConfigurationError);
+  it('rejects, in the registry, a class outside the catalog and a timeout above the class, naming the job', () => {
+    const urgent = defineJob({ name: 'x', class: 'urgent', schema: z.object({}), handle: async () => undefined });
+    const slow = defineJob({ name: 'y', class: 'high-priority', timeoutSeconds: 61, schema: z.object({}), handle: async () => undefined });
+    // @ts-expect-error 'urgent' is not a class of the default catalog
+    expect(() => createJobRegistry([urgent, slow])).toThrow(ConfigurationError);
+    // @ts-expect-error as above
+    expect(() => createJobRegistry([urgent, slow])).toThrow(
+      /job "x": class "urgent" is not in the priority-class catalog \(known: high-priority, default, notifications, reports, low-priority\); job "y": timeoutSeconds 61 exceeds its class "high-priority" timeout \(60s\)/,
+    );
+  });
+
+  it("types and checks a job's class against the app's own catalog", () => {
+    const classes = definePriorityClasses({ urgent: { ...defaultPriorityClasses['high-priority'], maxConcurrency: 3 } });
+    const urgent = defineJob({ name: 'x', class: 'urgent', schema: z.object({}), handle: async () => undefined });
+    const registry = createJobRegistry([urgent], { classes });
+    expect(registry.classOf('x')?.maxConcurrency).toBe(3);
+    expect(Object.keys(registry.classes)).toEqual(['urgent']);
+    // @ts-expect-error 'notifications' is not in this app's catalog
+    expect(() => createJobRegistry([signup], { classes })).toThrow(/class "notifications" is not in the priority-class catalog \(known: urgent\)/);
+    expect(() => definePriorityClasses({ 'bad name': { ...classes.urgent, maxConcurrency: 1 } })).toThrow(
+      /class "bad name": name may contain only .*; class "bad name": maxConcurrency must be an integer in 2–1000 \(got 1\)/,
+    );
   });
 
   it('rejects two jobs with one name', () => {

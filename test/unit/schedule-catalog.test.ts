@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../shared/errors.ts';
-import { jobRegistry } from '../../shared/jobs/index.ts';
-import { schedules as appSchedules } from '../../shared/jobs/schedules.ts';
+import { jobRegistry, schedules as appSchedules } from '../../examples/demo/src/jobs.ts';
 import { defineSchedules, type ScheduleEntry } from '../../shared/schedules/schedule-catalog.ts';
 
 const heartbeat: ScheduleEntry = { name: 'heartbeat', expression: 'rate(5 minutes)', job: 'demo.sleep', payload: { ms: 10 } };

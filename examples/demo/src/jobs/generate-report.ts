@@ -1,13 +1,12 @@
 /**
  * Example job doing real work: renders a CSV report and stores it in S3.
- * The bucket comes from `SQS_JOBS_REPORT_BUCKET`.
+ * The bucket comes from `DEMO_REPORT_BUCKET`.
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { defineJob } from '../define-job.ts';
-import { NonRetryableError } from '../errors.ts';
+import { defineJob, NonRetryableError } from 'sqs-jobs';
 
-export const REPORT_BUCKET_ENV = 'SQS_JOBS_REPORT_BUCKET';
+export const REPORT_BUCKET_ENV = 'DEMO_REPORT_BUCKET';
 
 let s3: S3Client | undefined;
 function s3Client(): S3Client {

@@ -4,12 +4,9 @@
  * and the DLQ report read the real queues and table.
  */
 import { ReceiveMessageCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import { deadLetterAttributeNames } from '../shared/dead-letter.ts';
-import { encodeEnvelope } from '../shared/envelope.ts';
-import type { AppJobRegistry } from '../shared/jobs/index.ts';
-import { jobStatuses, type JobStatus } from '../shared/lifecycle.ts';
-import type { JobRecord } from '../shared/status-store/job-record.ts';
-import type { LocalRuntime } from './runtime.ts';
+import { deadLetterAttributeNames, encodeEnvelope, jobStatuses, type JobRecord, type JobStatus } from 'sqs-jobs';
+import type { LocalRuntime } from 'sqs-jobs/local';
+import type { DemoJobRegistry } from '../src/jobs.ts';
 
 export interface DemoJob {
   readonly id: string;
@@ -26,7 +23,7 @@ export interface DemoState {
 }
 
 /** Enqueues the demo mix and returns what each job should end as. */
-export async function enqueueDemoJobs(runtime: LocalRuntime<AppJobRegistry>, webhookBaseUrl: string): Promise<DemoJob[]> {
+export async function enqueueDemoJobs(runtime: LocalRuntime<DemoJobRegistry>, webhookBaseUrl: string): Promise<DemoJob[]> {
   const { jobs } = runtime;
   const demo: DemoJob[] = [];
   const add = (label: string, job: { id: string; class: string }, expected: JobStatus) =>
@@ -89,7 +86,7 @@ export async function enqueueDemoJobs(runtime: LocalRuntime<AppJobRegistry>, web
   return demo;
 }
 
-export async function readDemoState(runtime: LocalRuntime<AppJobRegistry>, jobs: readonly DemoJob[]): Promise<DemoState> {
+export async function readDemoState(runtime: LocalRuntime<DemoJobRegistry>, jobs: readonly DemoJob[]): Promise<DemoState> {
   const records = new Map<string, JobRecord | undefined>();
   await Promise.all(jobs.map(async (job) => records.set(job.id, await runtime.store.get(job.id))));
   return { jobs, records };
@@ -144,7 +141,7 @@ export interface DeadLetter {
 }
 
 /** Reads every DLQ without consuming it (visibility 0 leaves the messages where they are). */
-export async function peekDeadLetters(runtime: LocalRuntime<AppJobRegistry>): Promise<DeadLetter[]> {
+export async function peekDeadLetters(runtime: LocalRuntime<DemoJobRegistry>): Promise<DeadLetter[]> {
   const letters: DeadLetter[] = [];
   for (const [className, location] of Object.entries(runtime.config.queues)) {
     const seen = new Set<string>();
@@ -181,4 +178,13 @@ export function renderDeadLetters(letters: readonly DeadLetter[]): string {
     `Dead-letter queues: ${letters.length} message(s)`,
     ...letters.map((l) => `  [${l.className}] ${l.jobName.padEnd(18)} ${l.jobId.slice(0, 24).padEnd(24)}  ${l.reason}`),
   ].join('\n');
+}
+
+/** Demo jobs meant to fail that left no copy in their DLQ, and a poison message that left none. */
+export function missingDeadLetters(jobs: readonly DemoJob[], letters: readonly DeadLetter[]): string[] {
+  const missing = jobs
+    .filter((job) => job.deadLettered && !letters.some((l) => l.jobId === job.id))
+    .map((job) => `${job.label}: no copy in the DLQ`);
+  if (!letters.some((l) => l.reason.startsWith('poison message'))) missing.push('poison message: no copy in the DLQ');
+  return missing;
 }

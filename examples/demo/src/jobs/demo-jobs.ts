@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
-import { defineJob } from '../define-job.ts';
+import { defineJob } from 'sqs-jobs';
 
 export const flakyDemoJob = defineJob({
   name: 'demo.flaky',

@@ -3,8 +3,7 @@
  * 408 and 429) will not improve with retries, so they fail the job at once.
  */
 import { z } from 'zod';
-import { defineJob } from '../define-job.ts';
-import { NonRetryableError } from '../errors.ts';
+import { defineJob, NonRetryableError } from 'sqs-jobs';
 
 const RETRYABLE_CLIENT_STATUSES = new Set([408, 429]);
 

@@ -1,0 +1,1 @@
+export { jobRegistry, schedules } from './src/jobs.ts';

@@ -74,7 +74,7 @@ describe('the packed package', () => {
   });
 
   it("runs the app's test: the job completes on sqs-jobs/local and the installed CLI shows it", () => {
-    const out = run(process.execPath, ['--import', 'tsx', '--test', 'checks/hello.check.ts'], app);
+    const out = run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=tap', 'checks/hello.check.ts'], app);
     expect(out).toMatch(/# pass 1/);
     expect(out).toMatch(/# fail 0/);
   });

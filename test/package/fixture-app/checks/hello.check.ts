@@ -1,5 +1,6 @@
 // The app's own test: its job on the embedded emulators, then the installed CLI against them.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startLocalRuntime } from 'sqs-jobs/local';
@@ -13,7 +14,8 @@ test('hello.say completes on the local runtime and the CLI shows it', async () =
     assert.equal(record.status, 'completed');
     assert.deepEqual(record.result, { greeted: 'Ada' });
 
-    const out = execFileSync('node_modules/.bin/sqs-jobs', ['--config', 'sqs-jobs.config.ts', '--json', 'show', job.id], {
+    // Asynchronously: the emulators answer from this process's event loop.
+    const { stdout: out } = await promisify(execFile)('node_modules/.bin/sqs-jobs', ['--config', 'sqs-jobs.config.ts', '--json', 'show', job.id], {
       env: { PATH: process.env.PATH ?? '', ...rt.environment },
       encoding: 'utf8',
       timeout: 60_000,

@@ -63,6 +63,11 @@ export interface JobDefinition<
   readonly backoff?: BackoffPolicy;
   /** Seconds one attempt may run. @defaultValue the class's `timeoutSeconds` (minus a safety margin) */
   readonly timeoutSeconds?: number;
+  /**
+   * Releases (`ctx.release`) a job may make before it fails with that reason; each is put back
+   * for at most `MAX_RELEASE_DELAY_SECONDS`. @defaultValue DEFAULT_MAX_RELEASES
+   */
+  readonly maxReleases?: number;
   /** No attempt starts after this moment; the job fails instead. */
   readonly retryUntil?: (enqueuedAt: Date) => Date;
   /** Errors for which retrying is pointless. `NonRetryableError` is always non-retryable. */

@@ -9,6 +9,11 @@ export const jobMetrics = {
   failed: 'JobFailed',
   retried: 'JobRetried',
   duration: 'JobDuration',
+  /** Milliseconds from when a job was due (enqueued, delayed, or its retry's time) to its start. */
+  waitTime: 'JobWaitTime',
+  released: 'JobReleased',
+  /** Non-terminal records whose message the sweeper found gone (dimension JobClass). */
+  messageLost: 'JobMessageLost',
 } as const;
 
 export const metricDimensions = { jobClass: 'JobClass', jobName: 'JobName' } as const;

@@ -156,6 +156,11 @@ export function visibilityTimeoutSeconds(cls: PriorityClass): number {
   return cls.timeoutSeconds * VISIBILITY_TIMEOUT_FACTOR;
 }
 
+/** Releases a job may make unless its definition says otherwise (`maxReleases`). */
+export const DEFAULT_MAX_RELEASES = 20;
+/** Longest a release puts a job back; a longer wait is a new job enqueued with a delay. */
+export const MAX_RELEASE_DELAY_SECONDS = 3600;
+
 /** Attempts a job may have at most: leaves receives to spare under `REDRIVE_MAX_RECEIVES`. */
 export const MAX_ATTEMPTS = 25;
 

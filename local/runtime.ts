@@ -64,6 +64,11 @@ export interface LocalRuntimeOptions<R extends JobRegistry> {
    * it to see the dispatcher work in seconds. @defaultValue pipelineSettings.maxQueueDelaySeconds
    */
   readonly maxQueueDelaySeconds?: number;
+  /**
+   * Called with the SQS and DynamoDB clients the runtime builds (consumers, dispatcher,
+   * `jobs`), before any request: e.g. to add SDK middleware that injects faults in tests.
+   */
+  readonly configureClients?: (clients: { readonly sqs: SQSClient; readonly dynamodb: DynamoDBClient }) => void;
   /** How often the delay dispatcher runs (on AWS: every minute). @defaultValue 1000 */
   readonly dispatchIntervalMs?: number;
   /**
@@ -111,6 +116,7 @@ export async function startLocalRuntime<R extends JobRegistry>(
   // Without embedded emulators the SDK resolves endpoint, region and credentials itself.
   const sqs = raw?.sqs ?? new SQSClient({});
   const dynamodb = raw?.dynamodb ?? new DynamoDBClient({});
+  options.configureClients?.({ sqs, dynamodb });
   const clients: AwsClients = { sqs, dynamodb: toDocumentClient(dynamodb) };
 
   const pollers: EventSourcePoller[] = [];

@@ -9,6 +9,7 @@ import { InvalidOptionError, PayloadValidationError, UnknownJobError } from '../
 import { idempotentJobId, newJobId } from '../job-ids.ts';
 import type { JobRegistry } from '../job-registry.ts';
 import { queueLocationFor, type PipelineConfig } from '../pipeline-config.ts';
+import { MAX_PAYLOAD_DEPTH, payloadDepthExceeds } from '../payload-depth.ts';
 import { pipelineSettings } from '../pipeline-settings.ts';
 import { MAX_ATTEMPTS } from '../priority-classes.ts';
 import type { NewJob } from '../status-store/status-store.ts';
@@ -81,6 +82,12 @@ export function prepareJob(
     throw new InvalidOptionError('idempotencyKey must be a string of 1 to 256 characters');
   }
 
+  // Before the schema: zod and JSON.stringify recurse, and would overflow the stack first.
+  if (payloadDepthExceeds(payload)) {
+    throw new PayloadValidationError(name, [
+      { path: '', message: `nested deeper than ${MAX_PAYLOAD_DEPTH} levels (DynamoDB's limit for stored items)` },
+    ]);
+  }
   const parsed = definition.schema.safeParse(payload);
   if (!parsed.success) {
     throw new PayloadValidationError(

@@ -6,6 +6,7 @@ import { ConfigurationError, InvalidOptionError, PayloadValidationError, Unknown
 import { createJobRegistry } from '../../shared/job-registry.ts';
 import { defaultPriorityClasses, definePriorityClasses } from '../../shared/priority-classes.ts';
 import type { PipelineConfig } from '../../shared/pipeline-config.ts';
+import { payloadDepth, payloadDepthExceeds } from '../../shared/payload-depth.ts';
 import { prepareJob } from '../../shared/sdk/prepare-job.ts';
 
 const signup = defineJob({
@@ -152,5 +153,32 @@ describe('defineJob', () => {
 
   it('rejects two jobs with one name', () => {
     expect(() => createJobRegistry([signup, signup])).toThrow(/registered twice/);
+  });
+});
+
+describe('payload depth', () => {
+  const deep = (levels: number): unknown => {
+    let value: unknown = 1;
+    for (let i = 0; i < levels; i++) value = { next: value };
+    return value;
+  };
+  const nested = defineJob({ name: 'nested', class: 'notifications', schema: z.any(), handle: async () => undefined });
+  const registry = createJobRegistry([nested]);
+
+  it('measures depth without recursion, also 100,000 levels', () => {
+    expect(payloadDepth(deep(3))).toBe(3);
+    expect(payloadDepth([1, [2, [3]]])).toBe(3);
+    expect(payloadDepthExceeds(deep(32))).toBe(false);
+    expect(payloadDepthExceeds(deep(33))).toBe(true);
+    expect(payloadDepthExceeds(deep(100_000))).toBe(true);
+  });
+
+  it('refuses a payload deeper than 32 levels with one error naming the limit, even 100,000 deep', () => {
+    for (const levels of [33, 40, 100_000]) {
+      const attempt = () => prepareJob(registry, 'nested', deep(levels), {}, config, { nowMs: 0 });
+      expect(attempt).toThrow(PayloadValidationError);
+      expect(attempt).toThrow('invalid payload for job "nested": (payload): nested deeper than 32 levels');
+    }
+    expect(() => prepareJob(registry, 'nested', deep(31), {}, config, { nowMs: 0 })).not.toThrow();
   });
 });

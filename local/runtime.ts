@@ -14,7 +14,7 @@ import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { toDocumentClient, type AwsClients } from '../shared/aws-clients.ts';
 import type { JobLogger } from '../shared/define-job.ts';
-import { awsErrorName } from '../shared/errors.ts';
+import { ConfigurationError, awsErrorName } from '../shared/errors.ts';
 import { withPriorityClasses, type JobRegistry } from '../shared/job-registry.ts';
 import { pipelineEnvironment, type PipelineConfig } from '../shared/pipeline-config.ts';
 import { pipelineSettings } from '../shared/pipeline-settings.ts';
@@ -25,6 +25,7 @@ import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
 import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs.ts';
 import type { JobMetrics } from '../lambdas/consumer/job-metrics.ts';
 import {
+  ENDPOINT_ENV,
   awsClientsFor,
   endpointEnvironment,
   endpointsFromEnvironment,
@@ -207,8 +208,25 @@ export async function startLocalRuntime<R extends JobRegistry>(
     };
   } catch (error) {
     await stop();
-    throw error;
+    throw embedded ? error : unreachableEndpointHint(error, fromEnvironment);
   }
+}
+
+/**
+ * An endpoint named by the environment that does not answer is most often left over from an
+ * earlier run; say which variable named it instead of a bare ECONNREFUSED.
+ */
+function unreachableEndpointHint(error: unknown, endpoints: Partial<EmulatorEndpoints>): unknown {
+  const code = (error as { code?: string }).code ?? awsErrorName(error);
+  if (!['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'TimeoutError'].includes(code)) return error;
+  const named = Object.entries(ENDPOINT_ENV)
+    .map(([service, variable]) => `${variable ?? 'AWS_ENDPOINT_URL'}=${endpoints[service as keyof EmulatorEndpoints] ?? '(unset)'}`)
+    .join(', ');
+  return new ConfigurationError(
+    `the AWS endpoint from the environment does not answer (${code}; ${named}): ` +
+      `unset AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_SQS/_DYNAMODB/_S3 to use the embedded emulators`,
+    { cause: error },
+  );
 }
 
 /** Runs `dispatch` every `intervalMs`, one run at a time; `stop` waits for a run in progress. */

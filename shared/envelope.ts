@@ -70,6 +70,16 @@ export const envelopeSchema = wireSchema.transform((wire, ctx) => {
 
 export type Envelope = z.output<typeof envelopeSchema>;
 
+/** The enqueue's own attempts and backoff; retries and re-armed generations keep them. */
+export type EnvelopeOverrides = Pick<Envelope, 'maxAttempts' | 'backoff'>;
+
+export function overridesOf(envelope: EnvelopeOverrides): EnvelopeOverrides {
+  return {
+    ...(envelope.maxAttempts !== undefined ? { maxAttempts: envelope.maxAttempts } : {}),
+    ...(envelope.backoff !== undefined ? { backoff: envelope.backoff } : {}),
+  };
+}
+
 /** The schedule's short name from its ARN: `arn:aws:scheduler:…:schedule/<group>/<name>` → `<group>/<name>`. */
 export function scheduleName(scheduleArn: string): string {
   const marker = ':schedule/';

@@ -5,7 +5,8 @@
  * - `defer`: the job is running elsewhere or not due yet; hand the message back for `seconds`
  *   without counting an attempt.
  * - `exhausted`: every attempt has been used by runs that never finished (crashes, kills).
- * - `rearm`: an operator redrove the DLQ copy of a failed job; give it fresh attempts and claim.
+ * - `rearm`: an operator redrove the DLQ copy of a failed job; it re-arms the job as the next
+ *   generation (rearm-redriven.ts).
  *
  * @example
  * decideOnConflict({ status: 'completed', gen: 1, … }, { gen: 1 }, Date.now()); // { kind: 'drop', … }

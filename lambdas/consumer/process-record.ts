@@ -9,13 +9,11 @@
  *   between repeats the failure instead of losing the job;
  * - the attempt count of record is the job record's, never SQS's receive count.
  */
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../../shared/aws-clients.ts';
 import type { BackoffPolicy } from '../../shared/backoff.ts';
-import { deadLetterAttributes } from '../../shared/dead-letter.ts';
 import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job.ts';
-import { decodeEnvelope, encodeEnvelope, scheduleName, type Envelope } from '../../shared/envelope.ts';
+import { decodeEnvelope, overridesOf, scheduleName, type Envelope } from '../../shared/envelope.ts';
 import {
   JobStateConflictError,
   JobTimeoutError,
@@ -33,8 +31,10 @@ import { appendError, type JobErrorEntry } from '../../shared/status-store/job-r
 import type { ScheduleLock } from '../../shared/status-store/schedule-lock.ts';
 import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store.ts';
 import { decideOnConflict } from './claim-decision.ts';
+import { createDeadLettering, withKeys, type JobFacts } from './dead-lettering.ts';
 import { decideAfterFailure } from './failure-policy.ts';
 import type { JobMetrics } from './job-metrics.ts';
+import { rearmRedrivenCopy } from './rearm-redriven.ts';
 import { runWithTimeout } from './run-with-timeout.ts';
 import type { VisibilityChanges } from './visibility-changes.ts';
 
@@ -55,16 +55,6 @@ export interface RecordProcessorDeps {
   readonly deadlineMarginMs: number;
 }
 
-/** Where a job stands before it runs: enough to fail it if it never will. */
-interface JobFacts {
-  readonly id: string;
-  readonly gen: number;
-  readonly name: string;
-  readonly enqueuedAt?: string;
-  readonly maxAttempts?: number;
-  readonly payload?: unknown;
-}
-
 export function createRecordProcessor(deps: RecordProcessorDeps) {
   const { clients, store, logger, metrics, now, queue, scheduleLock } = deps;
 
@@ -78,115 +68,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     if (lock) await scheduleLock.release(lock, envelope.id).catch((e: unknown) => logger.warn('schedule lock not released', { error: errorMessage(e) }));
   }
 
-  /** Copies a message to the DLQ; a decodable envelope is marked so that a redrive may re-run it. */
-  async function deadLetter(
-    record: SQSRecord,
-    envelope: Envelope | undefined,
-    reason: string,
-    job: Partial<JobFacts>,
-    attempts?: number,
-  ) {
-    await clients.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: queue.dlqUrl,
-        MessageBody: envelope ? encodeEnvelope({ ...envelope, deadLettered: true }) : record.body,
-        MessageAttributes: deadLetterAttributes({
-          reason,
-          failedAt: new Date(now()).toISOString(),
-          sourceMessageId: record.messageId,
-          ...(job.id !== undefined ? { jobId: job.id } : {}),
-          ...(job.name !== undefined ? { jobName: job.name } : {}),
-          ...(attempts !== undefined ? { attempts } : {}),
-        }),
-      }),
-    );
-  }
-
-  /**
-   * Fails a job that did not run (or whose runs never finished): DLQ copy, then the record,
-   * then `onFailed` when the job's definition and payload are known.
-   */
-  async function failUnrun(
-    record: SQSRecord,
-    envelope: Envelope,
-    job: JobFacts,
-    reason: string,
-    visibility: VisibilityChanges,
-    hook?: { definition: AnyJobDefinition; payload: unknown },
-  ): Promise<RecordOutcome> {
-    const current = await store.get(job.id);
-    if (current && current.gen > job.gen) {
-      logger.info('stale copy dropped', { jobId: job.id, messageGen: job.gen, jobGen: current.gen });
-      return 'delete';
-    }
-    if (current && current.gen === job.gen && isTerminal(current.status)) {
-      if (envelope.deadLettered && current.status === 'failed') {
-        // A redriven copy that still cannot run goes back to the DLQ with its reason, not away.
-        await deadLetter(record, envelope, reason, job);
-        logger.warn('redriven job still cannot run; back to the dead-letter queue', { jobId: job.id, reason });
-        return 'delete';
-      }
-      logger.info('duplicate delivery of a finished job dropped', { jobId: job.id, status: current.status });
-      return 'delete';
-    }
-    await deadLetter(record, envelope, reason, job);
-    const errors = appendError(current?.errors, {
-      attempt: current?.attempts ?? 0,
-      at: new Date(now()).toISOString(),
-      message: reason,
-    });
-    try {
-      await store.fail(
-        {
-          id: job.id,
-          gen: job.gen,
-          name: job.name,
-          class: deps.className,
-          maxAttempts: job.maxAttempts ?? deps.cls.attempts,
-          ...(job.enqueuedAt ? { enqueuedAt: job.enqueuedAt } : {}),
-        },
-        { errors, reason, payload: job.payload },
-      );
-    } catch (error) {
-      if (!isErrorNamed(error, JobStateConflictError)) throw error; // transient: the delivery repeats
-      // The job moved meanwhile (a live attempt, an operator): look again shortly. The DLQ copy
-      // just sent is then a stray; its generation keeps a redrive from running the job twice.
-      logger.warn('job changed before it could be marked failed; deferring', { jobId: job.id });
-      visibility.set(record, 2);
-      return 'keep';
-    }
-    metrics.failed(job.name);
-    logger.error('job failed without running', { jobId: job.id, jobName: job.name, reason });
-    if (hook) await callOnFailed(hook.definition, hook.payload, new Error(reason), job, current?.attempts ?? 0);
-    await releaseOverlap(envelope);
-    return 'delete';
-  }
-
-  async function callOnFailed(
-    definition: AnyJobDefinition,
-    payload: unknown,
-    error: unknown,
-    job: Pick<JobFacts, 'id' | 'name' | 'enqueuedAt'>,
-    attempt: number,
-  ): Promise<void> {
-    if (!definition.onFailed) return;
-    const jobLogger = withKeys(logger, { jobId: job.id, jobName: job.name, attempt });
-    try {
-      await definition.onFailed(payload, error, {
-        jobId: job.id,
-        jobName: job.name,
-        attempt,
-        maxAttempts: attempt,
-        enqueuedAt: new Date(job.enqueuedAt ?? now()),
-        signal: new AbortController().signal,
-        logger: jobLogger,
-        setProgress: async () => undefined,
-        release: releaseJob,
-      });
-    } catch (hookError) {
-      jobLogger.error('onFailed hook threw', { error: errorMessage(hookError) });
-    }
-  }
+  const { deadLetter, failUnrun } = createDeadLettering({ ...deps, releaseOverlap });
 
   async function process(record: SQSRecord, deadlineMs: number, visibility: VisibilityChanges): Promise<RecordOutcome> {
     let envelope: Envelope;
@@ -199,12 +81,13 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       logger.error('poison message moved to the dead-letter queue', { messageId: record.messageId, reason });
       return 'delete';
     }
-    let facts: JobFacts = {
+    const facts: JobFacts = {
       id: envelope.id,
       gen: envelope.gen,
       name: envelope.job,
       enqueuedAt: envelope.enqueuedAt,
       payload: envelope.payload,
+      overrides: overridesOf(envelope),
       ...(envelope.maxAttempts !== undefined ? { maxAttempts: envelope.maxAttempts } : {}),
     };
 
@@ -226,11 +109,13 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       visibility.set(record, 0);
       return 'keep';
     }
-    const enqueuedAtDate = new Date(envelope.enqueuedAt);
-    // A redriven copy gets a fresh window, as an operator retry does.
-    const retryUntilMs = definition.retryUntil?.(envelope.deadLettered ? new Date(startMs) : enqueuedAtDate).getTime();
-
     const maxAttempts = envelope.maxAttempts ?? definition.attempts ?? deps.cls.attempts;
+    if (await rearmRedrivenCopy({ clients, queueUrl: queue.queueUrl, store, logger, now }, envelope, maxAttempts)) {
+      return 'delete';
+    }
+    const enqueuedAtDate = new Date(envelope.enqueuedAt);
+    const retryUntilMs = definition.retryUntil?.(enqueuedAtDate).getTime();
+
     const lock = overlapLockOf(envelope);
     if (lock) {
       const held = await scheduleLock.acquire(lock, envelope.id, async (holder) => {
@@ -259,29 +144,13 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       // Outlives this attempt (which cannot pass the function deadline) but not the visibility timeout.
       leaseMs: deadlineMs - startMs + deps.deadlineMarginMs,
     };
-    let claim = await store.claim(claimInput);
-    if (!claim.claimed && decideOnConflict(claim.record, envelope, now()).kind === 'rearm') {
-      // A redriven DLQ copy of a failed job: fresh attempts as the next generation, so any other
-      // copy of the failed generation is stale from here on and runs nothing.
-      const nextGen = envelope.gen + 1;
-      const rearmed = await store
-        .requeueFailed(envelope.id, { fromGen: envelope.gen, toGen: nextGen, maxAttempts })
-        .then(() => true)
-        .catch((error: unknown) => {
-          if (!isErrorNamed(error, JobStateConflictError)) throw error;
-          return false; // another copy re-armed it first: the claim below drops this one
-        });
-      if (rearmed) {
-        envelope = { ...envelope, gen: nextGen };
-        facts = { ...facts, gen: nextGen };
-      }
-      claim = await store.claim({ ...claimInput, gen: envelope.gen });
-    }
+    const claim = await store.claim(claimInput);
     if (!claim.claimed) {
       const decision = decideOnConflict(claim.record, envelope, now());
       logger.info(`delivery not run: ${decision.why}`, { jobId: envelope.id, jobName: envelope.job, decision: decision.kind });
       if (decision.kind === 'drop') return 'delete';
       if (decision.kind === 'defer' || decision.kind === 'rearm') {
+        // `rearm`: the job failed between the re-arm check and the claim; the copy re-arms it next time.
         visibility.set(record, decision.kind === 'defer' ? decision.seconds : 1);
         return 'keep';
       }
@@ -406,7 +275,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       return 'keep';
     }
     try {
-      await store.fail({ token }, { errors, reason: decision.reason, payload: envelope.payload });
+      await store.fail({ token }, { errors, reason: decision.reason, payload: envelope.payload, overrides: overridesOf(envelope) });
     } catch (failError) {
       if (!isErrorNamed(failError, JobStateConflictError)) {
         // Transient: keep the message so the failure is settled again (its DLQ copy may repeat).
@@ -429,13 +298,4 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
   }
 
   return process;
-}
-
-function withKeys(logger: JobLogger, keys: Record<string, unknown>): JobLogger {
-  return {
-    debug: (message, extra) => logger.debug(message, { ...keys, ...extra }),
-    info: (message, extra) => logger.info(message, { ...keys, ...extra }),
-    warn: (message, extra) => logger.warn(message, { ...keys, ...extra }),
-    error: (message, extra) => logger.error(message, { ...keys, ...extra }),
-  };
 }

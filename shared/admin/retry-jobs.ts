@@ -10,7 +10,7 @@
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { mapWithConcurrency } from '../concurrency.ts';
-import { encodeEnvelope } from '../envelope.ts';
+import { encodeEnvelope, overridesOf, type EnvelopeOverrides } from '../envelope.ts';
 import { PayloadValidationError, errorMessage } from '../errors.ts';
 import { queueLocationFor } from '../pipeline-config.ts';
 import type { JobRecord } from '../status-store/job-record.ts';
@@ -30,17 +30,18 @@ export async function retryJobs(ctx: AdminContext, ids: readonly string[], optio
   const records = await Promise.all(ids.map((id) => ctx.store.get(id)));
   const failed = records.filter((r): r is JobRecord => r?.status === 'failed');
   // Payloads too large for the record are read from the DLQ copies.
-  const dlqPayloads = await findDeadLetterPayloads(ctx, failed.filter((r) => r.payload === undefined && options.payload === undefined));
+  const dlqCopies = await findDeadLetterCopies(ctx, failed.filter((r) => r.payload === undefined && options.payload === undefined));
   const results = await mapWithConcurrency(ids, 8, async (id, i): Promise<JobActionResult> => {
     const record = records[i];
     if (!record) return { id, ok: false, error: `no job with id "${id}"` };
     if (record.status !== 'failed') return { id, ok: false, error: `job is ${record.status}; only failed jobs can be retried` };
-    const payload = options.payload ?? record.payload ?? dlqPayloads.get(id);
+    const copy = dlqCopies.get(id);
+    const payload = options.payload ?? record.payload ?? copy?.payload;
     if (payload === undefined) {
       return { id, ok: false, error: 'its payload is neither on the record nor in the DLQ; pass a payload' };
     }
     try {
-      return await retryOne(ctx, record, payload);
+      return await retryOne(ctx, record, payload, record.overrides ?? copy?.overrides ?? {});
     } catch (error) {
       return { id, ok: false, error: errorMessage(error) };
     }
@@ -56,7 +57,12 @@ export async function retryAllJobs(ctx: AdminContext, filter: { class?: string; 
   return retryJobs(ctx, jobs.map((job) => job.id));
 }
 
-async function retryOne(ctx: AdminContext, record: JobRecord, payload: unknown): Promise<JobActionResult> {
+async function retryOne(
+  ctx: AdminContext,
+  record: JobRecord,
+  payload: unknown,
+  overrides: EnvelopeOverrides,
+): Promise<JobActionResult> {
   const definition = ctx.registry.get(record.name);
   if (!definition) return { id: record.id, ok: false, error: `job "${record.name}" is not registered here` };
   const parsed = definition.schema.safeParse(payload);
@@ -78,22 +84,31 @@ async function retryOne(ctx: AdminContext, record: JobRecord, payload: unknown):
         // A fresh start for retryUntil; the record keeps the original enqueue time.
         enqueuedAt: new Date(ctx.now()).toISOString(),
         payload,
+        // The attempts and backoff given at enqueue still apply, as they do to a redriven copy.
+        ...overrides,
       }),
     }),
   );
   const maxAttempts =
     definition.attempts ?? ctx.registry.classOf(definition.name)?.attempts ?? record.maxAttempts;
+  const attempts = overrides.maxAttempts ?? maxAttempts;
   try {
-    await ctx.store.requeueFailed(record.id, { fromGen: record.gen, toGen: gen, maxAttempts });
+    await ctx.store.requeueFailed(record.id, { fromGen: record.gen, toGen: gen, maxAttempts: attempts });
   } catch (error) {
     // Someone retried it first: the message just sent duplicates theirs and runs at most once.
     return { id: record.id, ok: false, error: `not retried: ${errorMessage(error)} (already retried?)` };
   }
-  return { id: record.id, ok: true, detail: `queued again as generation ${gen} with ${maxAttempts} attempt(s)` };
+  return { id: record.id, ok: true, detail: `queued again as generation ${gen} with ${attempts} attempt(s)` };
 }
 
-async function findDeadLetterPayloads(ctx: AdminContext, records: readonly JobRecord[]): Promise<Map<string, unknown>> {
-  const payloads = new Map<string, unknown>();
+/** What a retry needs from a job's DLQ copy when the record lacks it. */
+interface DeadLetterCopy {
+  readonly payload: unknown;
+  readonly overrides: EnvelopeOverrides;
+}
+
+async function findDeadLetterCopies(ctx: AdminContext, records: readonly JobRecord[]): Promise<Map<string, DeadLetterCopy>> {
+  const copies = new Map<string, DeadLetterCopy>();
   for (const className of new Set(records.map((r) => r.class))) {
     const wanted = new Set(records.filter((r) => r.class === className).map((r) => r.id));
     const location = ctx.config.queues[className];
@@ -102,15 +117,18 @@ async function findDeadLetterPayloads(ctx: AdminContext, records: readonly JobRe
     const scan = await collectDeadLetters(ctx.clients.sqs, location.dlqUrl, (l) => wanted.has(l.jobId ?? ''));
     // The copy of the generation that failed, if several are there.
     for (const letter of scan.taken) {
-      if (!payloads.has(letter.jobId!) || letter.envelope?.gen === genOf.get(letter.jobId!)) {
-        payloads.set(letter.jobId!, letter.envelope?.payload);
+      if (!copies.has(letter.jobId!) || letter.envelope?.gen === genOf.get(letter.jobId!)) {
+        copies.set(letter.jobId!, {
+          payload: letter.envelope?.payload,
+          overrides: letter.envelope ? overridesOf(letter.envelope) : {},
+        });
       }
     }
     // Only read here; the copies are removed once the retries went through.
     await scan.releaseOthers();
     await changeVisibility(ctx.clients.sqs, location.dlqUrl, scan.taken.map((l) => l.message), 0);
   }
-  return payloads;
+  return copies;
 }
 
 /**

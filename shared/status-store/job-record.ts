@@ -4,6 +4,7 @@
  * fails for good, so an operator can retry it after the DLQ copy is gone, and held (as the
  * pending message) while a delayed job waits for its due time.
  */
+import type { EnvelopeOverrides } from '../envelope.ts';
 import type { JobStatus } from '../lifecycle.ts';
 
 export interface JobErrorEntry {
@@ -44,6 +45,8 @@ export interface JobRecord {
   readonly progress?: number;
   /** Present only once the job failed for good (and the payload is small enough). */
   readonly payload?: unknown;
+  /** A failed job's per-enqueue attempts and backoff, for a retry to keep. */
+  readonly overrides?: EnvelopeOverrides;
   readonly idempotencyKey?: string;
   /** When an operator last put the failed job back in its queue. */
   readonly requeuedAt?: string;

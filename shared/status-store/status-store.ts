@@ -23,7 +23,8 @@ import { JobStateConflictError } from '../errors.ts';
 import { jobTable, statusShard } from '../job-table.ts';
 import { sourcesOf, type JobStatus } from '../lifecycle.ts';
 import { pipelineSettings } from '../pipeline-settings.ts';
-import { ERROR_MESSAGE_CHARS, boundedPayload, boundedResult, truncate, type JobErrorEntry, type JobRecord } from './job-record.ts';
+import { ERROR_MESSAGE_CHARS, boundedPayload, boundedResult, truncate, type JobRecord } from './job-record.ts';
+import type { ClaimToken, StatusStore, UnrunJob } from './store-contract.ts';
 import { ExpressionBuilder } from './update-expression.ts';
 
 export interface StatusStoreOptions {
@@ -35,94 +36,16 @@ export interface StatusStoreOptions {
   readonly now?: () => number;
 }
 
-/** Proof of a claim: later writes succeed only while the job is still on this attempt. */
-export interface ClaimToken {
-  readonly id: string;
-  readonly gen: number;
-  readonly attempt: number;
-}
-
-export interface ClaimInput {
-  readonly id: string;
-  readonly gen: number;
-  /** Used to create the record when none exists yet (a scheduled tick). */
-  readonly name: string;
-  readonly class: string;
-  readonly maxAttempts: number;
-  readonly enqueuedAt: string;
-  /** How long the attempt owns the job: longer than the attempt, shorter than the visibility timeout. */
-  readonly leaseMs: number;
-  /** A retry may start this early, to absorb clock skew between hosts. @defaultValue 2000 */
-  readonly earlyToleranceMs?: number;
-  /**
-   * Create the record when there is none: only for a scheduled tick, which has no record
-   * before its first delivery. Any other job without a record was removed (an unsent enqueue
-   * rolled back, or forgotten) and must not come back to life.
-   */
-  readonly createIfMissing: boolean;
-}
-
-export type ClaimOutcome =
-  | { readonly claimed: true; readonly token: ClaimToken; readonly record: JobRecord }
-  | { readonly claimed: false; readonly record: JobRecord | undefined };
-
-export interface NewJob {
-  readonly id: string;
-  readonly name: string;
-  readonly class: string;
-  readonly maxAttempts: number;
-  readonly enqueuedAt: string;
-  readonly idempotencyKey?: string;
-  /** Epoch ms before which the job will not run (a delayed enqueue). */
-  readonly notBefore?: number;
-  /**
-   * For a job due later than SQS can delay a message: it is stored as `scheduled` with its
-   * message, and the dispatcher sends it when it is due.
-   */
-  readonly scheduled?: { readonly dueAt: number; readonly message: string };
-}
-
-/** A job that never ran (it may have no record yet): enough to create one. */
-export interface UnrunJob {
-  readonly id: string;
-  readonly gen: number;
-  readonly name: string;
-  readonly class: string;
-  readonly maxAttempts: number;
-  readonly enqueuedAt?: string;
-}
-
-/** A job to fail: the claim that ran it, or a job that never ran. */
-export type FailTarget = { readonly token: ClaimToken } | UnrunJob;
-
-export interface StatusStore {
-  get(id: string): Promise<JobRecord | undefined>;
-  /** Inserts a queued (or scheduled) job; an existing job with the same id is returned instead (`created: false`). */
-  createQueued(job: NewJob): Promise<{ created: boolean; record: JobRecord }>;
-  /** A scheduled job's message went out: it is `queued` now, due at `dueAt`. */
-  markDispatched(id: string, dueAt: number): Promise<void>;
-  /** Cancels a job that has not started (scheduled, queued, or waiting for a retry). */
-  cancel(id: string, reason: string): Promise<void>;
-  /** Records a job that will not run because its schedule's previous run is still going. */
-  skip(target: UnrunJob, reason: string): Promise<void>;
-  /** Undoes `createQueued` when the message could not be sent. */
-  removeUnsent(id: string, gen: number): Promise<void>;
-  claim(input: ClaimInput): Promise<ClaimOutcome>;
-  complete(token: ClaimToken, result: unknown): Promise<void>;
-  scheduleRetry(token: ClaimToken, update: { errors: JobErrorEntry[]; nextAttemptAt: number }): Promise<void>;
-  /** Hands the job back without counting the attempt. */
-  release(token: ClaimToken, nextAttemptAt: number): Promise<void>;
-  fail(target: FailTarget, update: { errors: JobErrorEntry[]; reason: string; payload?: unknown }): Promise<void>;
-  setProgress(token: ClaimToken, percent: number): Promise<void>;
-  /**
-   * Puts a failed job back to `queued` with fresh attempts, keeping its error history. An
-   * operator retry moves it to a new generation (`toGen = fromGen + 1`); a redriven DLQ copy
-   * keeps the generation. Throws `JobStateConflictError` if the job is no longer failed at `fromGen`.
-   */
-  requeueFailed(id: string, change: { fromGen: number; toGen: number; maxAttempts?: number }): Promise<void>;
-  /** Deletes a failed job's record; throws `JobStateConflictError` if it is not failed (any more). */
-  removeFailed(id: string): Promise<void>;
-}
+export type {
+  ClaimInput,
+  ClaimOutcome,
+  ClaimToken,
+  FailTarget,
+  FailUpdate,
+  NewJob,
+  StatusStore,
+  UnrunJob,
+} from './store-contract.ts';
 
 const DAY_SECONDS = 86_400;
 
@@ -335,10 +258,11 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       await update(token.id, e, `running attempt ${token.attempt}`);
     },
 
-    async fail(target, { errors, reason, payload }) {
+    async fail(target, { errors, reason, payload, overrides }) {
       const e = new ExpressionBuilder();
       e.set('finishedAt', isoNow()).set('errors', errors).set('lastError', truncate(reason, ERROR_MESSAGE_CHARS));
       e.set('payload', payload === undefined ? undefined : boundedPayload(payload));
+      e.set('overrides', overrides && Object.keys(overrides).length > 0 ? overrides : undefined);
       e.set('expiresAt', expiresAfter(retention.failedDays));
       e.remove('leaseUntil', 'nextAttemptAt');
       if ('token' in target) {
@@ -377,7 +301,8 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.condition(`${e.name('gen')} = ${e.value(fromGen)}`);
       e.set('gen', toGen).set('attempts', 0).set('maxAttempts', maxAttempts);
       e.set('requeuedAt', isoNow()).set('expiresAt', expiresAfter(retention.unfinishedDays));
-      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payload');
+      // The new generation's message carries payload and overrides; a later failure stores them again.
+      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payload', 'overrides');
       await update(id, e, `failed (generation ${fromGen})`);
     },
 

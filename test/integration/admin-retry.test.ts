@@ -1,6 +1,7 @@
 /**
  * Operator retries under concurrency and duplicates: two retries of one failed job at once make
- * one new run, and the old copy from the DLQ never runs the job again.
+ * one new run, and the old copy from the DLQ never runs the job again. A retried job runs as it
+ * was enqueued (its own attempts and backoff) and retries, completes or fails again as usual.
  */
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -87,5 +88,37 @@ describe('retrying failed jobs', () => {
     await settled(marker.id, 'completed');
     await waitFor(async () => (await admin.stats()).classes.find((c) => c.class === 'default')?.inFlight === 0, 'an idle queue');
     expect(runsOf(job.id)).toHaveLength(2);
+  });
+
+  it('retries the new generation with backoff until it completes', async () => {
+    const job = await runtime.jobs.enqueue('test.fails-until', { succeedOnRun: 5 });
+    await settled(job.id, 'failed', 1);
+    const [retried] = await admin.retry([job.id]);
+    expect(retried?.ok).toBe(true);
+
+    const done = await settled(job.id, 'completed', 2);
+
+    expect(done.attempts).toBe(2);
+    expect(runsOf(job.id).map((run) => run.attempt)).toEqual([1, 2, 3, 1, 2]);
+  });
+
+  it('keeps the attempts and backoff given at enqueue', async () => {
+    // The definition says 3 attempts with a 1 s backoff; this enqueue says 2 attempts, 2 s.
+    const job = await runtime.jobs.enqueue('test.fails-until', { succeedOnRun: 100 }, { attempts: 2, backoff: [2] });
+    const failed = await settled(job.id, 'failed', 1);
+    expect(failed.maxAttempts).toBe(2);
+
+    const [retried] = await admin.retry([job.id]);
+
+    expect(retried).toMatchObject({ ok: true, detail: 'queued again as generation 2 with 2 attempt(s)' });
+    const waiting = await settled(job.id, 'retrying', 2);
+    expect(waiting.maxAttempts).toBe(2);
+    // The backoff after the failure of generation 2's first attempt: the enqueue's 2 s.
+    const lastFailure = waiting.errors!.at(-1)!;
+    expect(lastFailure.attempt).toBe(1);
+    expect(waiting.nextAttemptAt! - Date.parse(lastFailure.at)).toBe(2000);
+    const failedAgain = await settled(job.id, 'failed', 2);
+    expect(failedAgain.attempts).toBe(2);
+    expect(runsOf(job.id).map((run) => run.attempt)).toEqual([1, 2, 1, 2]);
   });
 });

@@ -97,6 +97,21 @@ export const hangingJob = defineJob({
   },
 });
 
+/** Fails until the job's `succeedOnRun`-th run, counted across generations (retries, redrives). */
+export const failsUntilJob = defineJob({
+  name: 'test.fails-until',
+  class: 'default',
+  attempts: 3,
+  backoff: [1],
+  schema: z.object({ succeedOnRun: z.number().int() }),
+  async handle({ succeedOnRun }, ctx) {
+    record(ctx);
+    const run = runsOf(ctx.jobId).length;
+    if (run < succeedOnRun) throw new Error(`planned failure on run ${run}`);
+    return { run };
+  },
+});
+
 export const gatedJob = defineJob({
   name: 'test.gated',
   class: 'default',
@@ -126,6 +141,7 @@ export const testRegistry = createJobRegistry([
   alwaysFailsJob,
   nonRetryableJob,
   hangingJob,
+  failsUntilJob,
   gatedJob,
   releasingJob,
 ]);

@@ -11,12 +11,14 @@
 import type { z } from 'zod';
 import type { AnyJobDefinition, JobDefinition } from './define-job.ts';
 import { ConfigurationError } from './errors.ts';
+import { queueRetentionSeconds } from './pipeline-settings.ts';
 import {
   defaultPriorityClasses,
   definePriorityClasses,
   type PriorityClass,
   type PriorityClassCatalog,
 } from './priority-classes.ts';
+import { queueSpanProblems } from './queue-span.ts';
 
 export interface JobRegistry<
   Defs extends AnyJobDefinition = AnyJobDefinition,
@@ -63,6 +65,7 @@ export function createJobRegistry<
       );
     }
   }
+  problems.push(...queueSpanProblems(definitions, classes, queueRetentionSeconds()));
   if (problems.length > 0) throw new ConfigurationError(`invalid job registry: ${problems.join('; ')}`);
   return {
     definitions,

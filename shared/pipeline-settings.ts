@@ -8,8 +8,12 @@ export const pipelineSettings = {
   namePrefix: 'sqs-jobs',
   /** Days a job record is kept after it finished, enforced with DynamoDB TTL on `expiresAt`. */
   retention: { completedDays: 7, failedDays: 30, unfinishedDays: 30 },
-  /** SQS retention of the work queues and of the dead-letter queues (AWS maximum: 14 days). */
-  queueRetentionDays: 4,
+  /**
+   * SQS retention of the work queues and of the dead-letter queues (AWS maximum: 14 days, at no
+   * extra cost). A job's worst-case span must fit the work-queue retention (shared/queue-span.ts):
+   * SQS deletes an expired message without dead-lettering it.
+   */
+  queueRetentionDays: 14,
   dlqRetentionDays: 14,
   /** SQS's longest message delay; jobs due later wait in the table as `scheduled`. */
   maxQueueDelaySeconds: 900,
@@ -19,11 +23,19 @@ export const pipelineSettings = {
   maxMessageBytes: 1_048_576,
   thresholds: {
     queueDepth: { warning: 500, critical: 1000 },
+    /** `sqs-jobs monitor`: the floor of the oldest-message highlight (raised by a class's retry span). */
     oldestMessageAgeSeconds: 300,
+    /** Alarm when the slowest jobs (p99) waited longer than this from their due time to their start. */
+    waitTimeSeconds: 300,
     failureRate: { warning: 0.05, critical: 0.1, minJobs: 10 },
     dlqDepth: 0,
   },
 } as const;
+
+/** `queueRetentionDays` in seconds, as the span check compares it. */
+export function queueRetentionSeconds(days: number = pipelineSettings.queueRetentionDays): number {
+  return days * 86_400;
+}
 
 export function queueName(prefix: string, className: string): string {
   return `${prefix}-${className}`;

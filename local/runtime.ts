@@ -23,6 +23,7 @@ import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
 import { createStatusStore, type StatusStore } from '../shared/status-store/status-store.ts';
 import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
 import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs.ts';
+import { sweepLostJobs } from '../lambdas/sweeper/sweep-lost-jobs.ts';
 import type { JobMetrics } from '../lambdas/consumer/job-metrics.ts';
 import {
   ENDPOINT_ENV,
@@ -72,6 +73,11 @@ export interface LocalRuntimeOptions<R extends JobRegistry> {
   readonly configureClients?: (clients: { readonly sqs: SQSClient; readonly dynamodb: DynamoDBClient }) => void;
   /** How often the delay dispatcher runs (on AWS: every minute). @defaultValue 1000 */
   readonly dispatchIntervalMs?: number;
+  /**
+   * The sweeper for lost messages, run beside the dispatcher: how often, and its grace period
+   * (tests shrink both). @defaultValue every 60 s, grace LOST_GRACE_SECONDS
+   */
+  readonly sweep?: { readonly intervalMs?: number; readonly graceSeconds?: number };
   /**
    * Schedules to fire (the app's `defineSchedules` catalog), as schedule group `prefix`.
    * @defaultValue none
@@ -171,9 +177,19 @@ export async function startLocalRuntime<R extends JobRegistry>(
 
     const maxQueueDelaySeconds = options.maxQueueDelaySeconds ?? pipelineSettings.maxQueueDelaySeconds;
     if (options.consume ?? true) {
-      dispatcher = startDispatchLoop(options.dispatchIntervalMs ?? 1000, () =>
-        dispatchDueJobs({ clients, config, store, lookAheadSeconds: maxQueueDelaySeconds }),
-      );
+      const sweepEveryMs = options.sweep?.intervalMs ?? 60_000;
+      let lastSweep = Date.now();
+      dispatcher = startDispatchLoop(options.dispatchIntervalMs ?? 1000, async () => {
+        await dispatchDueJobs({ clients, config, store, lookAheadSeconds: maxQueueDelaySeconds });
+        if (Date.now() - lastSweep < sweepEveryMs) return;
+        lastSweep = Date.now();
+        await sweepLostJobs({
+          clients,
+          config,
+          ...(options.sweep?.graceSeconds !== undefined ? { graceSeconds: options.sweep.graceSeconds } : {}),
+          onLost: (record) => logger.error('message lost: job failed', { jobId: record.id, jobName: record.name, status: record.status }),
+        });
+      });
     }
 
     if (options.schedules?.length) {

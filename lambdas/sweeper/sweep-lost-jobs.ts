@@ -1,0 +1,156 @@
+/**
+ * The sweeper: no job stays non-terminal past its delivery deadline without someone noticing.
+ * It runs beside the delay dispatcher. A `queued`, `retrying` or `running` record whose message
+ * must have come back by now (see lost-job-decision.ts) is first marked as a suspect; one grace
+ * period later, still unchanged and with still no backlog in its queue, it is failed with reason
+ * "message lost" and counted, so `sqs-jobs failed` lists it and the metric alarms.
+ *
+ * A message that SQS moved to the DLQ by its redrive policy (about a hundred receives that ran
+ * nothing) also leaves its record waiting; failing it lets `sqs-jobs redrive` re-arm it from that
+ * copy as its next generation. A lost message cannot be re-sent from the record (the payload
+ * travels only in the message), so failing it is the honest outcome.
+ *
+ * Cost per run: one GetQueueAttributes per class, one byStatus query per shard of the three
+ * waiting statuses (24, half a read unit each when empty), a BatchGetItem for records waiting
+ * longer than the grace period, and a conditional write per suspect.
+ *
+ * @example
+ * const { lost } = await sweepLostJobs({ clients, config });
+ */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { AwsClients } from '../../shared/aws-clients.ts';
+import { mapWithConcurrency } from '../../shared/concurrency.ts';
+import { statusShard } from '../../shared/job-table.ts';
+import type { JobStatus } from '../../shared/lifecycle.ts';
+import type { PipelineConfig } from '../../shared/pipeline-config.ts';
+import { batchGetJobs } from '../../shared/status-store/batch-get.ts';
+import { appendError, ERROR_MESSAGE_CHARS, truncate } from '../../shared/status-store/job-record.ts';
+import { statusIndexIds } from '../../shared/status-store/status-index.ts';
+import { ExpressionBuilder } from '../../shared/status-store/update-expression.ts';
+import { lostJobVerdict, type SweptRecord } from './lost-job-decision.ts';
+
+/** How long past its deadline a record waits before it is suspected, and again before it is failed. */
+export const LOST_GRACE_SECONDS = 600;
+const WAITING: readonly JobStatus[] = ['queued', 'retrying', 'running'];
+
+export interface SweepOptions {
+  readonly clients: AwsClients;
+  readonly config: PipelineConfig;
+  readonly now?: () => number;
+  /** @defaultValue LOST_GRACE_SECONDS */
+  readonly graceSeconds?: number;
+  /** Most records one run reads per status. @defaultValue 1000 */
+  readonly limit?: number;
+  /** Days a failed record is kept; undefined keeps it until flushed. */
+  readonly failedRetentionDays?: number;
+  readonly onLost?: (record: SweptRecord) => void;
+}
+
+export interface SweepResult {
+  /** Records past the grace period that were looked at. */
+  readonly checked: number;
+  readonly suspects: number;
+  readonly lost: number;
+  /** Lost records per class, for the `JobMessageLost` metric. */
+  readonly lostByClass: Readonly<Record<string, number>>;
+}
+
+interface QueueFacts {
+  readonly backlog: number;
+  readonly visibilityTimeoutMs: number;
+}
+
+export async function sweepLostJobs(options: SweepOptions): Promise<SweepResult> {
+  const { clients, config } = options;
+  const now = options.now ?? Date.now;
+  const graceMs = (options.graceSeconds ?? LOST_GRACE_SECONDS) * 1000;
+  const queues = await queueFacts(options);
+  const until = new Date(now() - graceMs).toISOString();
+  const ids = (
+    await Promise.all(
+      WAITING.map((status) =>
+        statusIndexIds(clients.dynamodb, config.tableName, { status, until, order: 'oldest', limit: options.limit ?? 1000 }),
+      ),
+    )
+  ).flat();
+  const records = (await batchGetJobs(clients.dynamodb, config.tableName, ids)) as SweptRecord[];
+
+  let suspects = 0;
+  const lostByClass: Record<string, number> = {};
+  await mapWithConcurrency(records, 8, async (record) => {
+    const facts = queues.get(record.class);
+    if (!facts) return;
+    const verdict = lostJobVerdict(record, { nowMs: now(), graceMs, ...facts });
+    if (verdict === 'fine') return;
+    const changed = verdict === 'suspect' ? await markSuspect(options, record, now()) : await failLost(options, record, now());
+    if (!changed) return;
+    if (verdict === 'suspect') {
+      suspects++;
+    } else {
+      lostByClass[record.class] = (lostByClass[record.class] ?? 0) + 1;
+      options.onLost?.(record);
+    }
+  });
+  const lost = Object.values(lostByClass).reduce((sum, n) => sum + n, 0);
+  return { checked: records.length, suspects, lost, lostByClass };
+}
+
+async function queueFacts({ clients, config }: SweepOptions): Promise<Map<string, QueueFacts>> {
+  const facts = new Map<string, QueueFacts>();
+  await Promise.all(
+    Object.entries(config.queues).map(async ([className, location]) => {
+      const { Attributes = {} } = await clients.sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: location.queueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'VisibilityTimeout'],
+        }),
+      );
+      facts.set(className, {
+        backlog: Number(Attributes.ApproximateNumberOfMessages ?? 0),
+        visibilityTimeoutMs: Number(Attributes.VisibilityTimeout ?? 0) * 1000,
+      });
+    }),
+  );
+  return facts;
+}
+
+/** The record exactly as read: any move of the job since (a claim, a retry) makes the write miss. */
+function unchanged(e: ExpressionBuilder, record: SweptRecord): void {
+  e.condition(`${e.name('status')} = ${e.value(record.status)}`);
+  e.condition(`${e.name('statusAt')} = ${e.value(record.statusAt)}`);
+  e.condition(`${e.name('gen')} = ${e.value(record.gen)}`);
+  e.condition(`${e.name('attempts')} = ${e.value(record.attempts)}`);
+}
+
+async function markSuspect({ clients, config }: SweepOptions, record: SweptRecord, nowMs: number): Promise<boolean> {
+  const e = new ExpressionBuilder();
+  e.set('lostSuspectAt', nowMs);
+  unchanged(e, record);
+  return conditionalUpdate(clients, config.tableName, record.id, e);
+}
+
+async function failLost(options: SweepOptions, record: SweptRecord, nowMs: number): Promise<boolean> {
+  const at = new Date(nowMs).toISOString();
+  const reason = `message lost: no delivery since ${new Date(record.lostSuspectAt ?? nowMs).toISOString()} (${record.status} since ${record.statusAt}); if a copy is in the DLQ, sqs-jobs redrive runs it again`;
+  const e = new ExpressionBuilder();
+  e.set('status', 'failed').set('statusShard', statusShard('failed', record.id)).set('statusAt', at).set('finishedAt', at);
+  e.set('lastError', truncate(reason, ERROR_MESSAGE_CHARS));
+  e.set('errors', appendError(record.errors, { attempt: record.attempts, at, message: reason }));
+  if (options.failedRetentionDays !== undefined) e.set('expiresAt', Math.floor(nowMs / 1000) + options.failedRetentionDays * 86_400);
+  else e.remove('expiresAt');
+  e.remove('leaseUntil', 'nextAttemptAt', 'lostSuspectAt');
+  unchanged(e, record);
+  e.condition(`${e.name('lostSuspectAt')} = ${e.value(record.lostSuspectAt)}`);
+  return conditionalUpdate(options.clients, options.config.tableName, record.id, e);
+}
+
+async function conditionalUpdate(clients: AwsClients, tableName: string, id: string, e: ExpressionBuilder): Promise<boolean> {
+  try {
+    await clients.dynamodb.send(new UpdateCommand({ TableName: tableName, Key: { id }, ...e.build() }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw error;
+  }
+}

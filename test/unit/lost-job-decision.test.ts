@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { deliveryDeadline, lostJobVerdict, type SweptRecord } from '../../lambdas/sweeper/lost-job-decision.ts';
+
+const T0 = Date.parse('2026-12-01T00:00:00.000Z');
+const MIN = 60_000;
+const record = (over: Partial<SweptRecord>): SweptRecord =>
+  ({
+    id: 'j',
+    name: 'n',
+    class: 'default',
+    status: 'queued',
+    statusShard: 'queued#0',
+    gen: 1,
+    attempts: 0,
+    maxAttempts: 3,
+    enqueuedAt: new Date(T0).toISOString(),
+    statusAt: new Date(T0).toISOString(),
+    expiresAt: 0,
+    ...over,
+  }) as SweptRecord;
+const facts = { graceMs: 10 * MIN, visibilityTimeoutMs: 6 * MIN, backlog: 0 };
+
+describe('deliveryDeadline', () => {
+  it.each([
+    ['queued: when it was enqueued', record({}), T0],
+    ['queued after a release or dispatch: its next attempt', record({ nextAttemptAt: T0 + 5 * MIN }), T0 + 5 * MIN],
+    ['retrying: its next attempt', record({ status: 'retrying', nextAttemptAt: T0 + 30 * MIN }), T0 + 30 * MIN],
+    ['running: lease end plus the visibility timeout', record({ status: 'running', leaseUntil: T0 + MIN }), T0 + 7 * MIN],
+    ['completed: none', record({ status: 'completed' }), undefined],
+  ])('%s', (_, job, expected) => {
+    expect(deliveryDeadline(job, facts.visibilityTimeoutMs)).toBe(expected);
+  });
+});
+
+describe('lostJobVerdict', () => {
+  it('is fine before deadline + grace, then suspect, then lost one grace after the mark', () => {
+    const job = record({});
+    expect(lostJobVerdict(job, { ...facts, nowMs: T0 + 9 * MIN })).toBe('fine');
+    expect(lostJobVerdict(job, { ...facts, nowMs: T0 + 10 * MIN })).toBe('suspect');
+    const marked = record({ lostSuspectAt: T0 + 10 * MIN });
+    expect(lostJobVerdict(marked, { ...facts, nowMs: T0 + 19 * MIN })).toBe('suspect');
+    expect(lostJobVerdict(marked, { ...facts, nowMs: T0 + 20 * MIN })).toBe('lost');
+  });
+
+  it('is fine whenever the queue has a backlog that may still hold the message', () => {
+    const marked = record({ lostSuspectAt: T0 + 10 * MIN });
+    expect(lostJobVerdict(marked, { ...facts, backlog: 1, nowMs: T0 + 60 * MIN })).toBe('fine');
+  });
+
+  it('ignores a mark left from an earlier wait of the job', () => {
+    // Marked while queued, then it ran and now waits for a retry due later than the mark.
+    const job = record({ status: 'retrying', nextAttemptAt: T0 + 60 * MIN, lostSuspectAt: T0 + 10 * MIN });
+    expect(lostJobVerdict(job, { ...facts, nowMs: T0 + 75 * MIN })).toBe('suspect');
+  });
+});

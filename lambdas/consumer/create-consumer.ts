@@ -38,6 +38,9 @@ export interface ConsumerOptions {
   readonly deadlineMarginMs?: number;
 }
 
+/** Seconds a message stays hidden beyond the invocation's own deadline, covering the response's way back. */
+const CRASH_COVER_MARGIN_SECONDS = 5;
+
 export type SqsBatchHandler = (
   event: SQSEvent,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
@@ -69,6 +72,13 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
   const { queueUrl } = queueLocationFor(options.config, options.className);
   return async (event, context) => {
     const deadlineMs = now() + context.getRemainingTimeInMillis();
+    // A crash mid-invocation leaves its messages invisible only as long as the invocation could
+    // have run, instead of the queue's visibility timeout (6 × the function timeout): they come
+    // back within about the class timeout. One ChangeMessageVisibilityBatch per ten records.
+    const crashCover = collectVisibilityChanges(options.clients.sqs, queueUrl, logger, now(), now);
+    const coverSeconds = Math.ceil(context.getRemainingTimeInMillis() / 1000) + CRASH_COVER_MARGIN_SECONDS;
+    for (const record of event.Records) crashCover.set(record, coverSeconds);
+    await crashCover.flush();
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     const visibility = collectVisibilityChanges(options.clients.sqs, queueUrl, logger, now(), now);
     await mapWithConcurrency(event.Records, cls.recordParallelism, async (record) => {

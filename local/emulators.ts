@@ -16,9 +16,10 @@
 import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { clientSettings, createDynamoDBClient, createSqsClient, type ClientTimeouts } from '../shared/aws-clients.ts';
 import { loadEmulatorPackages, type DynaliteOptions, type EmulatorPackages } from './emulator-packages.ts';
 
 export interface EmulatorEndpoints {
@@ -138,22 +139,28 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** Client configuration for one emulator endpoint. */
-export function localClientConfig(endpoint: string) {
-  return {
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    // Fail fast locally: an emulator that does not answer will not answer on the 3rd try either.
-    maxAttempts: 2,
-  };
+/**
+ * The package's connect and request timeouts, with fewer attempts: an emulator that does not
+ * answer will not answer on the 3rd try either.
+ */
+export const LOCAL_CLIENT_TIMEOUTS: Partial<ClientTimeouts> = { maxAttempts: 2 };
+
+/** Where one emulator is and how to sign for it. */
+function localEndpoint(endpoint: string) {
+  return { endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
 }
 
-export function awsClientsFor(endpoint: EmulatorEndpoints): AwsClients {
-  const sqs = new SQSClient(localClientConfig(endpoint.sqs));
-  const dynamodb = new DynamoDBClient(localClientConfig(endpoint.dynamodb));
+/** Client configuration for one emulator endpoint, timeouts and retry mode included. */
+export function localClientConfig(endpoint: string, timeouts: Partial<ClientTimeouts> = LOCAL_CLIENT_TIMEOUTS) {
+  return { ...clientSettings(timeouts), ...localEndpoint(endpoint) };
+}
+
+export function awsClientsFor(endpoint: EmulatorEndpoints, timeouts: Partial<ClientTimeouts> = LOCAL_CLIENT_TIMEOUTS): AwsClients {
+  // The SQS client also serves the local event-source poller's long polls.
+  const sqs = createSqsClient(localEndpoint(endpoint.sqs), timeouts);
+  const dynamodb = createDynamoDBClient(localEndpoint(endpoint.dynamodb), timeouts);
   // Path style: virtual-hosted buckets would need `<bucket>.127.0.0.1` to resolve.
-  const s3 = new S3Client({ ...localClientConfig(endpoint.s3), forcePathStyle: true });
+  const s3 = new S3Client({ ...localClientConfig(endpoint.s3, timeouts), forcePathStyle: true });
   return {
     sqs,
     dynamodb,

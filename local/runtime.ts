@@ -9,10 +9,10 @@
  * await runtime.jobs.enqueue('demo.flaky', { failuresBeforeSuccess: 1 });
  * await runtime.stop();
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
-import { toDocumentClient, type AwsClients } from '../shared/aws-clients.ts';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { createDynamoDBClient, createSqsClient, toDocumentClient, type AwsClients } from '../shared/aws-clients.ts';
 import type { JobLogger } from '../shared/define-job.ts';
 import { ConfigurationError, awsErrorName } from '../shared/errors.ts';
 import { withPriorityClasses, type JobRegistry } from '../shared/job-registry.ts';
@@ -121,8 +121,8 @@ export async function startLocalRuntime<R extends JobRegistry>(
 
   const raw = emulators ? awsClientsFor(emulators.endpoint) : undefined;
   // Without embedded emulators the SDK resolves endpoint, region and credentials itself.
-  const sqs = raw?.sqs ?? new SQSClient({});
-  const dynamodb = raw?.dynamodb ?? new DynamoDBClient({});
+  const sqs = raw?.sqs ?? createSqsClient();
+  const dynamodb = raw?.dynamodb ?? createDynamoDBClient();
   options.configureClients?.({ sqs, dynamodb });
   const clients: AwsClients = { sqs, dynamodb: toDocumentClient(dynamodb) };
 

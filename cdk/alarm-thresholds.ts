@@ -1,14 +1,11 @@
 /**
  * Alarm thresholds: the defaults come from `pipelineSettings.thresholds` (shared with the
- * `sqs-jobs monitor` CLI); callers override single values per pipeline or per class. The
- * oldest-message threshold of a class defaults to its retry span when that is longer than the
- * pipeline's value (see shared/alarm-thresholds.ts).
+ * `sqs-jobs monitor` CLI); callers override single values per pipeline or per class.
  *
  * @example
- * resolveAlarmThresholds({ oldestMessageAgeSeconds: 900 }).queueDepth.warning; // 500
- * resolveClassAlarmThresholds(priorityClasses.notifications).oldestMessageAgeSeconds; // 2940
+ * resolveAlarmThresholds({ waitTimeSeconds: 900 }).queueDepth.warning; // 500
+ * resolveAlarmThresholds(pipelineOverrides, classOverrides).waitTimeSeconds;
  */
-import { oldestMessageAgeThresholdSeconds, type RetrySchedule } from '../shared/alarm-thresholds.ts';
 import { pipelineSettings } from '../shared/pipeline-settings.ts';
 
 export interface SeverityThresholds {
@@ -30,11 +27,11 @@ export interface AlarmThresholds {
   /** Visible messages in a work queue. @default pipelineSettings.thresholds.queueDepth (500 / 1000) */
   readonly queueDepth?: SeverityThresholds;
   /**
-   * Age of the oldest message, alarming above this many seconds. Set per pipeline, it is the
-   * floor that classes with longer retry spans raise; set per class, it is used as it is.
-   * @default max(300, the class's retry span)
+   * Seconds the slowest jobs (p99 of `JobWaitTime`, due time to start, over 5 minutes) may wait
+   * before the wait-time alarm fires. Backoff is not counted: a retry is due when its delay ends.
+   * @default pipelineSettings.thresholds.waitTimeSeconds (300)
    */
-  readonly oldestMessageAgeSeconds?: number;
+  readonly waitTimeSeconds?: number;
   /** Share of finished jobs that failed terminally (0–1). @default 0.05 / 0.10, minJobs 10 */
   readonly failureRate?: FailureRateThresholds;
   /** Messages in a dead-letter queue, alarming above this count. @default 0 */
@@ -43,7 +40,7 @@ export interface AlarmThresholds {
 
 export interface ResolvedAlarmThresholds {
   readonly queueDepth: SeverityThresholds;
-  readonly oldestMessageAgeSeconds: number;
+  readonly waitTimeSeconds: number;
   readonly failureRate: Required<FailureRateThresholds>;
   readonly dlqDepth: number;
 }
@@ -55,7 +52,7 @@ export function resolveAlarmThresholds(
   const defaults = pipelineSettings.thresholds;
   let resolved: ResolvedAlarmThresholds = {
     queueDepth: defaults.queueDepth,
-    oldestMessageAgeSeconds: defaults.oldestMessageAgeSeconds,
+    waitTimeSeconds: defaults.waitTimeSeconds,
     failureRate: defaults.failureRate,
     dlqDepth: defaults.dlqDepth,
   };
@@ -64,7 +61,7 @@ export function resolveAlarmThresholds(
     const rate = override.failureRate;
     resolved = {
       queueDepth: override.queueDepth ?? resolved.queueDepth,
-      oldestMessageAgeSeconds: override.oldestMessageAgeSeconds ?? resolved.oldestMessageAgeSeconds,
+      waitTimeSeconds: override.waitTimeSeconds ?? resolved.waitTimeSeconds,
       // minJobs is optional inside failureRate, so an override without it keeps the one below.
       failureRate: rate
         ? { warning: rate.warning, critical: rate.critical, minJobs: rate.minJobs ?? resolved.failureRate.minJobs }
@@ -73,22 +70,6 @@ export function resolveAlarmThresholds(
     };
   }
   return resolved;
-}
-
-/**
- * The thresholds one class's alarms use: `pipeline` then `classOverride` over the settings, and
- * unless the class override names `oldestMessageAgeSeconds`, the longer of the pipeline value
- * and the class's retry span.
- */
-export function resolveClassAlarmThresholds(
-  cls: RetrySchedule,
-  pipeline?: AlarmThresholds,
-  classOverride?: AlarmThresholds,
-): ResolvedAlarmThresholds {
-  const resolved = resolveAlarmThresholds(pipeline, classOverride);
-  if (classOverride?.oldestMessageAgeSeconds !== undefined) return resolved;
-  const floor = { thresholds: { oldestMessageAgeSeconds: resolved.oldestMessageAgeSeconds } };
-  return { ...resolved, oldestMessageAgeSeconds: oldestMessageAgeThresholdSeconds(cls, floor) };
 }
 
 /** Problems with one set of thresholds, worded for the caller; empty when valid. */
@@ -109,8 +90,8 @@ export function alarmThresholdProblems(where: string, t: ResolvedAlarmThresholds
   if (!(Number.isInteger(failureRate.minJobs) && failureRate.minJobs >= 1)) {
     problems.push(`${where}: failureRate.minJobs must be an integer >= 1 (got ${failureRate.minJobs})`);
   }
-  if (!(t.oldestMessageAgeSeconds > 0)) {
-    problems.push(`${where}: oldestMessageAgeSeconds must be > 0 (got ${t.oldestMessageAgeSeconds})`);
+  if (!(t.waitTimeSeconds > 0)) {
+    problems.push(`${where}: waitTimeSeconds must be > 0 (got ${t.waitTimeSeconds})`);
   }
   if (!(t.dlqDepth >= 0)) problems.push(`${where}: dlqDepth must be >= 0 (got ${t.dlqDepth})`);
   return problems;

@@ -11,8 +11,10 @@ import { DEFAULT_STAGE } from './pipeline-naming.ts';
 export interface AppContext {
   /** Context `stage`. @default 'dev' */
   readonly stageName: string;
-  /** Context `alarmEmail`. @default - no e-mail subscription */
+  /** Context `alarmEmail`, subscribed to the critical alarms. @default - no e-mail subscription */
   readonly alarmEmail?: string;
+  /** Context `warningEmail`, subscribed to the warning alarms. @default - no e-mail subscription */
+  readonly warningEmail?: string;
   /**
    * Context `dispatcherReservedConcurrency`: a whole number, or `none` for no reservation (an
    * account whose concurrency quota is still 10 cannot reserve any). @default 1
@@ -23,6 +25,7 @@ export interface AppContext {
 export function readAppContext(node: Node): AppContext {
   const stageName = optionalString(node, 'stage') ?? DEFAULT_STAGE;
   const alarmEmail = optionalString(node, 'alarmEmail');
+  const warningEmail = optionalString(node, 'warningEmail');
   const reserved = optionalString(node, 'dispatcherReservedConcurrency');
   let dispatcherReservedConcurrency: number | null | undefined;
   if (reserved === 'none') dispatcherReservedConcurrency = null;
@@ -35,6 +38,7 @@ export function readAppContext(node: Node): AppContext {
   return {
     stageName,
     ...(alarmEmail !== undefined && { alarmEmail }),
+    ...(warningEmail !== undefined && { warningEmail }),
     ...(dispatcherReservedConcurrency !== undefined && { dispatcherReservedConcurrency }),
   };
 }

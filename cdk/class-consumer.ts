@@ -15,17 +15,17 @@
  *   metricNamespace: 'SqsJobs/prod',
  * });
  */
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Architecture, Runtime, Tracing, type EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-config.ts';
 import type { PriorityClass } from '../shared/priority-classes.ts';
-import type { ClassQueues } from './class-queues.ts';
+import { ClassQueues } from './class-queues.ts';
 import type { JobTable } from './job-table.ts';
+import { acknowledgeTracingWildcard } from './tracing.ts';
 
 /** esbuild settings of every pipeline function (consumers and the delay dispatcher). */
 export const ESM_BUNDLING: BundlingOptions = {
@@ -60,6 +60,8 @@ export interface ClassConsumerProps {
   readonly logRetention?: RetentionDays;
   /** Lock file that pins the bundled dependencies; its directory is the bundling project root. */
   readonly depsLockFilePath: string;
+  /** X-Ray active tracing; the role gets PutTraceSegments and PutTelemetryRecords. @default true */
+  readonly tracing?: boolean;
 }
 
 export class ClassConsumer extends Construct {
@@ -67,7 +69,8 @@ export class ClassConsumer extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: LogGroup;
   readonly role: Role;
-  readonly eventSource: SqsEventSource;
+  /** Feeds the function from its class's queue, reporting item failures. */
+  readonly eventSourceMapping: EventSourceMapping;
 
   constructor(scope: Construct, id: string, props: ClassConsumerProps) {
     super(scope, id);
@@ -112,16 +115,23 @@ export class ClassConsumer extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: ESM_BUNDLING,
+      ...(props.tracing !== false && { tracing: Tracing.ACTIVE }),
     });
+    if (props.tracing !== false) acknowledgeTracingWildcard(this.role);
 
-    this.eventSource = new SqsEventSource(queues.queue, {
-      batchSize: cls.batchSize,
-      ...(cls.batchWindowSeconds > 0 && { maxBatchingWindow: Duration.seconds(cls.batchWindowSeconds) }),
-      reportBatchItemFailures: true,
-      maxConcurrency: cls.maxConcurrency,
-    });
-    // Binding also grants consume (receive, delete, change visibility, get attributes) on the queue.
-    this.function.addEventSource(this.eventSource);
+    // A mapping of its own rather than SqsEventSource, whose grant adds sqs:GetQueueUrl: the
+    // consumer knows its queue URL from the environment.
+    this.eventSourceMapping = this.function.addEventSourceMapping(
+      `SqsEventSource:${Names.nodeUniqueId(queues.queue.node)}`,
+      {
+        eventSourceArn: queues.queue.queueArn,
+        batchSize: cls.batchSize,
+        ...(cls.batchWindowSeconds > 0 && { maxBatchingWindow: Duration.seconds(cls.batchWindowSeconds) }),
+        reportBatchItemFailures: true,
+        maxConcurrency: cls.maxConcurrency,
+      },
+    );
+    queues.queue.grant(this.function, ...ClassQueues.CONSUMER_ACTIONS);
     queues.grantDeadLetter(this.function);
     jobTable.grantConsumerAccess(this.function);
   }

@@ -37,6 +37,18 @@ export interface ClassQueuesProps {
 export class ClassQueues extends Construct {
   /** What a producer needs on a work queue; SendMessageBatch is authorized by SendMessage. */
   static readonly ENQUEUE_ACTIONS = ['sqs:SendMessage'] as const;
+  /**
+   * What a class's consumer needs on its work queue: the event source mapping receives, deletes
+   * and reads the queue's attributes; the consumer changes visibility (backoff, hand-backs; the
+   * Batch call is authorized by the same action) and sends a re-armed job's next generation.
+   */
+  static readonly CONSUMER_ACTIONS = [
+    'sqs:ReceiveMessage',
+    'sqs:DeleteMessage',
+    'sqs:GetQueueAttributes',
+    'sqs:ChangeMessageVisibility',
+    'sqs:SendMessage',
+  ] as const;
 
   readonly className: string;
   readonly queue: Queue;

@@ -26,7 +26,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Stats, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, TimeWindow, type IScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
@@ -36,6 +36,7 @@ import { ESM_BUNDLING } from './class-consumer.ts';
 import type { ClassQueues } from './class-queues.ts';
 import { SCHEDULER_PRINCIPAL } from './job-schedules.ts';
 import type { JobTable } from './job-table.ts';
+import { acknowledgeTracingWildcard } from './tracing.ts';
 
 /** How often the dispatcher runs; it looks 15 minutes ahead, so a missed run delays nothing. */
 export const DISPATCH_RATE = Duration.minutes(1);
@@ -56,7 +57,7 @@ export interface DelayDispatcherProps {
   readonly metricNamespace: string;
   /** Group of the every-minute schedule; the trigger role trusts schedules of this group only. */
   readonly scheduleGroup: IScheduleGroup;
-  /** Topic the alarms notify on alarm and OK. @default - alarms without actions */
+  /** Topic both alarms notify on alarm and OK (the pipeline's critical one). @default - alarms without actions */
   readonly alarmTopic?: ITopic;
   /** Extra variables; the pipeline's own win. @default {} */
   readonly environment?: Readonly<Record<string, string>>;
@@ -71,6 +72,8 @@ export interface DelayDispatcherProps {
    * @default 1
    */
   readonly reservedConcurrency?: number | null;
+  /** X-Ray active tracing; the role gets PutTraceSegments and PutTelemetryRecords. @default true */
+  readonly tracing?: boolean;
 }
 
 export class DelayDispatcher extends Construct {
@@ -127,7 +130,9 @@ export class DelayDispatcher extends Construct {
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: ESM_BUNDLING,
+      ...(props.tracing !== false && { tracing: Tracing.ACTIVE }),
     });
+    if (props.tracing !== false) acknowledgeTracingWildcard(this.role);
     jobTable.grantDispatcherAccess(this.function);
     for (const classQueues of props.queues) classQueues.grantEnqueue(this.function);
 

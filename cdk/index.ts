@@ -10,12 +10,18 @@
 export {
   alarmThresholdProblems,
   resolveAlarmThresholds,
-  resolveClassAlarmThresholds,
   type AlarmThresholds,
   type FailureRateThresholds,
   type ResolvedAlarmThresholds,
   type SeverityThresholds,
 } from './alarm-thresholds.ts';
+export {
+  CLOUDWATCH_PRINCIPAL,
+  alarmTopic,
+  alarmTopicKey,
+  cloudWatchAlarmConditions,
+  type AlarmTopicProps,
+} from './alarm-topic.ts';
 export { readAppContext, type AppContext } from './app-context.ts';
 export { ClassConsumer, ESM_BUNDLING, type ClassConsumerProps } from './class-consumer.ts';
 export { ClassQueues, type ClassQueuesProps } from './class-queues.ts';
@@ -31,6 +37,7 @@ export {
   type FailureRateOptions,
   type JobMetricSource,
 } from './job-metrics.ts';
+export { HEARTBEAT_WINDOW_MINUTES, heartbeatClass, heartbeatProblems, type HeartbeatProps, type HeartbeatSources } from './heartbeat.ts';
 export { JobPipeline, type JobPipelineProps } from './job-pipeline.ts';
 export {
   DISPATCHER_ENTRY,
@@ -48,14 +55,19 @@ export {
   type ScheduleRetrySettings,
 } from './job-schedules.ts';
 export { JobTable, type JobTableProps } from './job-table.ts';
+export { JOB_TABLE_OPERATIONS, tableSystemErrors, tableThrottleEvents } from './job-table-metrics.ts';
 export {
+  ALARM_SEVERITY,
   PipelineAlarms,
+  type AlarmSeverity,
   type ClassAlarms,
+  type HeartbeatAlarmProps,
   type MonitoredClass,
   type PipelineAlarmsProps,
 } from './pipeline-alarms.ts';
 export { addPipelineOutputs } from './pipeline-outputs.ts';
 export { PipelineDashboard, type PipelineDashboardProps } from './pipeline-dashboard.ts';
+export { TRACING_WILDCARD_REASON, WILDCARD_RESOURCE_FINDING, acknowledgeTracingWildcard } from './tracing.ts';
 export {
   DEFAULT_STAGE,
   alarmName,

@@ -1,7 +1,7 @@
 /**
  * The whole job pipeline: per priority class a queue, a DLQ and a consumer; one job table;
  * the schedule catalog on EventBridge Scheduler; the delay dispatcher for delays beyond 15
- * minutes; alarms on one topic; a dashboard. Producers get access through `grantEnqueue` or
+ * minutes; alarms on a critical and a warning topic; a dashboard. Producers get access through `grantEnqueue` or
  * `enqueuePolicy`, and their environment through `pipelineEnvironment()`.
  *
  * @example
@@ -23,10 +23,11 @@ import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '..
 import { pipelineSettings, tableName } from '../shared/pipeline-settings.ts';
 import { defaultPriorityClasses, type PriorityClassCatalog } from '../shared/priority-classes.ts';
 import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
-import { resolveAlarmThresholds, resolveClassAlarmThresholds, type AlarmThresholds } from './alarm-thresholds.ts';
+import { resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds.ts';
 import { ClassConsumer } from './class-consumer.ts';
 import { ClassQueues } from './class-queues.ts';
 import { DelayDispatcher } from './delay-dispatcher.ts';
+import { heartbeatClass, type HeartbeatProps } from './heartbeat.ts';
 import { JobSchedules, type ScheduleRetrySettings } from './job-schedules.ts';
 import { JobTable } from './job-table.ts';
 import { DISPATCHER_ENTRY, findLockFile, readJobsModule, type JobsModule, type JobsModuleProps } from './jobs-module.ts';
@@ -63,15 +64,13 @@ export interface JobPipelineProps {
   readonly removalPolicy?: RemovalPolicy;
   /** Retention of the consumers' log groups. @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
-  /** Address subscribed to the alarm topic. @default - no subscription */
+  /** Address subscribed to the critical alarm topic (`<prefix>-alarms`). @default - no subscription */
   readonly alarmEmail?: string;
-  /**
-   * Alarm thresholds for every class. `oldestMessageAgeSeconds` here is a floor: a class whose
-   * retries take longer gets its retry span instead.
-   * @default pipelineSettings.thresholds, oldest-message age max(300, the class's retry span)
-   */
+  /** Address subscribed to the warning alarm topic (`<prefix>-alarms-warning`). @default - no subscription */
+  readonly warningEmail?: string;
+  /** Alarm thresholds for every class. @default pipelineSettings.thresholds */
   readonly alarmThresholds?: AlarmThresholds;
-  /** Per-class overrides on top of `alarmThresholds`, keyed by class name; used as they are. @default - none */
+  /** Per-class overrides on top of `alarmThresholds`, keyed by class name. @default - none */
   readonly classAlarmThresholds?: Readonly<Record<string, AlarmThresholds>>;
   /**
    * CloudWatch namespace of the job metrics: the consumers write there, the alarms and the
@@ -106,6 +105,14 @@ export interface JobPipelineProps {
    * @default 1
    */
   readonly dispatcherReservedConcurrency?: number | null;
+  /**
+   * A job that must complete at least once every `withinMinutes` (say, one scheduled every 5
+   * minutes); a critical alarm fires when it does not, missing metrics included.
+   * @default - no heartbeat alarm
+   */
+  readonly heartbeat?: HeartbeatProps;
+  /** X-Ray active tracing on the consumers and the delay dispatcher. @default true */
+  readonly tracing?: boolean;
 }
 
 export class JobPipeline extends Construct {
@@ -146,6 +153,9 @@ export class JobPipeline extends Construct {
       metricNamespace,
       environment,
       alarmEmail: props.alarmEmail,
+      ...(props.warningEmail !== undefined && { warningEmail: props.warningEmail }),
+      ...(props.heartbeat !== undefined && { heartbeat: props.heartbeat }),
+      ...(jobsModule !== undefined && { jobs: jobsModule.jobs }),
       alarmThresholds: props.alarmThresholds,
       classAlarmThresholds,
       schedules,
@@ -188,6 +198,7 @@ export class JobPipeline extends Construct {
         metricNamespace,
         environment,
         ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+        ...(props.tracing !== undefined && { tracing: props.tracing }),
       });
       queues.set(className, classQueues);
       consumers.set(className, consumer);
@@ -195,23 +206,32 @@ export class JobPipeline extends Construct {
         className,
         queues: classQueues,
         consumer,
-        thresholds: resolveClassAlarmThresholds(priorityClass, props.alarmThresholds, classAlarmThresholds[className]),
+        thresholds: resolveAlarmThresholds(props.alarmThresholds, classAlarmThresholds[className]),
       });
     }
     this.queues = queues;
     this.consumers = consumers;
 
+    const heartbeat = props.heartbeat;
+    const heartbeatClassName = heartbeat && heartbeatClass(heartbeat, { schedules, ...(jobsModule && { jobs: jobsModule.jobs }) });
     this.alarms = new PipelineAlarms(this, 'Alarms', {
       prefix: this.resourcePrefix,
       metricNamespace,
       classes: monitored,
+      jobTable: this.jobTable,
+      ...(heartbeat &&
+        heartbeatClassName !== undefined && {
+          heartbeat: { job: heartbeat.job, className: heartbeatClassName, withinMinutes: heartbeat.withinMinutes },
+        }),
       ...(props.alarmEmail !== undefined && { alarmEmail: props.alarmEmail }),
+      ...(props.warningEmail !== undefined && { warningEmail: props.warningEmail }),
     });
 
     this.jobSchedules = new JobSchedules(this, 'Schedules', {
       resourcePrefix: this.resourcePrefix,
       schedules,
       queues,
+      // Critical: a tick Scheduler could not deliver is never the app's own failure.
       alarmTopic: this.alarms.topic,
       deadLetterAlarmThreshold: resolveAlarmThresholds(props.alarmThresholds).dlqDepth,
       ...(props.scheduleRetry !== undefined && { retry: props.scheduleRetry }),
@@ -227,8 +247,10 @@ export class JobPipeline extends Construct {
       metricNamespace,
       environment,
       scheduleGroup: this.jobSchedules.group,
+      // Critical: without the dispatcher, delayed jobs stay in the table.
       alarmTopic: this.alarms.topic,
       ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
+      ...(props.tracing !== undefined && { tracing: props.tracing }),
       ...(props.dispatcherReservedConcurrency !== undefined && {
         reservedConcurrency: props.dispatcherReservedConcurrency,
       }),

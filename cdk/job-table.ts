@@ -24,7 +24,11 @@ export interface JobTableProps {
 }
 
 export class JobTable extends Construct {
-  /** Item actions a consumer needs; Query is granted on the table and its indexes. */
+  /**
+   * Item actions of a consumer: GetItem, and UpdateItem for claims and settlements (a claim also
+   * creates a schedule tick's record). PutItem adds nothing UpdateItem cannot already do to an
+   * item. No Query: a consumer reads jobs by key only.
+   */
   static readonly CONSUMER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
   /** The SDK writes the job record, then sends the message (and cleans up if sending fails). */
   static readonly ENQUEUE_ACTIONS = [
@@ -43,6 +47,8 @@ export class JobTable extends Construct {
   readonly table: Table;
   /** ARNs of the GSIs by name; named one by one so grants need no `index/*` wildcard. */
   readonly indexArns: Readonly<Record<keyof typeof jobTable.indexes, string>>;
+  /** Names of the GSIs, for their CloudWatch metrics (`GlobalSecondaryIndexName`). */
+  readonly indexNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: JobTableProps) {
     super(scope, id);
@@ -78,21 +84,16 @@ export class JobTable extends Construct {
       byStatus: `${this.table.tableArn}/index/${byStatus.name}`,
       byClass: `${this.table.tableArn}/index/${byClass.name}`,
     };
+    this.indexNames = [byStatus.name, byClass.name];
   }
 
-  /** GetItem, PutItem, UpdateItem on the table; Query on the table and both indexes. */
+  /** GetItem, PutItem, UpdateItem on the table; no index. */
   grantConsumerAccess(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,
       actions: [...JobTable.CONSUMER_ACTIONS],
       resourceArns: [this.table.tableArn],
-    }).combine(
-      Grant.addToPrincipal({
-        grantee,
-        actions: ['dynamodb:Query'],
-        resourceArns: [this.table.tableArn, ...Object.values(this.indexArns)],
-      }),
-    );
+    });
   }
 
   /** GetItem, UpdateItem, BatchGetItem on the table; Query on the table and `byStatus`, not `byClass`. */

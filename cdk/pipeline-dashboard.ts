@@ -1,6 +1,6 @@
 /**
  * One CloudWatch dashboard for the pipeline, a block of widgets per priority class: queue depth,
- * age of the oldest message, DLQ depth, job throughput and job duration percentiles. Below them
+ * age of the oldest message, DLQ depth, job throughput, job duration and wait-time percentiles. Below them
  * one block for time: the schedule DLQ's depth and the delay dispatcher's runs, errors, duration
  * and throttles.
  *
@@ -89,11 +89,12 @@ export class PipelineDashboard extends Construct {
           line('critical', thresholds.queueDepth.critical),
         ],
       }),
+      // No alarm line: a message waiting out its backoff counts as old here; the wait-time
+      // graph below carries the alarm.
       new GraphWidget({
         title: `${className}: age of oldest message (s)`,
         width: 8,
         left: [queue.metricApproximateAgeOfOldestMessage(maxPerMinute('age'))],
-        leftAnnotations: [line('alarm', thresholds.oldestMessageAgeSeconds)],
       }),
       new GraphWidget({
         title: `${className}: dead-letter queue depth`,
@@ -105,7 +106,7 @@ export class PipelineDashboard extends Construct {
     this.dashboard.addWidgets(
       new GraphWidget({
         title: `${className}: jobs per minute`,
-        width: 12,
+        width: 8,
         left: [
           jobMetric(source, jobMetrics.completed, { period: ONE_MINUTE, label: 'completed' }),
           jobMetric(source, jobMetrics.failed, { period: ONE_MINUTE, label: 'failed' }),
@@ -114,10 +115,18 @@ export class PipelineDashboard extends Construct {
       }),
       new GraphWidget({
         title: `${className}: job duration (ms)`,
-        width: 12,
+        width: 8,
         left: (['p50', 'p95', 'p99'] as const).map((statistic) =>
           jobMetric(source, jobMetrics.duration, { statistic, period: ONE_MINUTE, label: statistic }),
         ),
+      }),
+      new GraphWidget({
+        title: `${className}: wait from due time to start (ms)`,
+        width: 8,
+        left: (['p50', 'p99'] as const).map((statistic) =>
+          jobMetric(source, jobMetrics.waitTime, { statistic, period: ONE_MINUTE, label: statistic }),
+        ),
+        leftAnnotations: [line('alarm (p99)', thresholds.waitTimeSeconds * 1000)],
       }),
     );
   }

@@ -1,7 +1,7 @@
 /**
  * The stack outputs an operator needs to reach a pipeline: `SqsJobsTableName` and
  * `SqsJobsQueues` (what `sqs-jobs --outputs cdk-outputs.json` reads), each class's queue URLs,
- * the metric namespace, the alarm topic, the schedule group and the enqueue policy. Outputs
+ * the metric namespace, the two alarm topics, the schedule group and the enqueue policy. Outputs
  * belong to a stack, with fixed ids, so a stack holds one pipeline's outputs.
  *
  * @example
@@ -41,8 +41,12 @@ export function addPipelineOutputs(stack: Stack, pipeline: JobPipeline): void {
       value: pipeline.metricNamespace,
     });
     new CfnOutput(stack, 'AlarmTopicArn', {
-      description: 'SNS topic of the pipeline alarms',
+      description: 'SNS topic of the critical pipeline alarms',
       value: pipeline.alarms.topic.topicArn,
+    });
+    new CfnOutput(stack, 'WarningAlarmTopicArn', {
+      description: 'SNS topic of the warning pipeline alarms',
+      value: pipeline.alarms.warningTopic.topicArn,
     });
     new CfnOutput(stack, 'ScheduleGroupName', {
       description: 'EventBridge Scheduler group of the recurring jobs and the delay dispatcher',

@@ -7,10 +7,12 @@
  * // ['stageName "pr 12" may contain only letters, digits, "-" and "_"']
  */
 import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config.ts';
-import { deadLetterQueueName, tableName } from '../shared/pipeline-settings.ts';
+import { deadLetterQueueName, queueRetentionSeconds, tableName } from '../shared/pipeline-settings.ts';
 import { priorityClassProblems, redriveMaxReceiveCount, type PriorityClass } from '../shared/priority-classes.ts';
+import { queueSpan, spanProblem } from '../shared/queue-span.ts';
 import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
 import { alarmThresholdProblems, resolveAlarmThresholds, type AlarmThresholds } from './alarm-thresholds.ts';
+import { heartbeatProblems, type HeartbeatProps } from './heartbeat.ts';
 import { DEFAULT_SCHEDULE_RETRY, type ScheduleRetrySettings } from './job-schedules.ts';
 import {
   consumerFunctionName,
@@ -39,6 +41,8 @@ export interface PipelineShape {
   readonly metricNamespace: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly alarmEmail: string | undefined;
+  /** @default - no subscription */
+  readonly warningEmail?: string;
   readonly alarmThresholds: AlarmThresholds | undefined;
   readonly classAlarmThresholds: Readonly<Record<string, AlarmThresholds>>;
   /** @default [] */
@@ -47,6 +51,15 @@ export interface PipelineShape {
   readonly scheduleRetry?: ScheduleRetrySettings;
   /** `null`: no reservation. @default 1 */
   readonly dispatcherReservedConcurrency?: number | null;
+  /** @default - no heartbeat */
+  readonly heartbeat?: HeartbeatProps;
+  /**
+   * The jobs module's jobs, whose spans its registry has checked against the retention.
+   * @default - no jobs module: each class's job-less span (class defaults, default releases) is checked
+   */
+  readonly jobs?: readonly { readonly name: string; readonly class: string }[];
+  /** Work-queue retention, in seconds, every span must fit. @default queueRetentionSeconds() (14 days) */
+  readonly queueRetentionSeconds?: number;
 }
 
 export class JobPipelinePropsError extends Error {
@@ -96,7 +109,19 @@ export function pipelineProblems(shape: PipelineShape): string[] {
     ids.set(id, name);
   }
 
+  // With a jobs module the registry measured each job; without one, a job on class defaults.
+  if (shape.jobs === undefined) {
+    const retention = shape.queueRetentionSeconds ?? queueRetentionSeconds();
+    for (const [name, cls] of Object.entries(catalog)) {
+      const span = queueSpan(cls);
+      if (span.totalSeconds > retention) problems.push(spanProblem(`class "${name}" (a job on its defaults)`, span, retention));
+    }
+  }
   problems.push(...scheduleProblems(prefix, catalog, shape.schedules ?? [], shape.scheduleRetry));
+  if (shape.heartbeat !== undefined) {
+    const sources = { schedules: shape.schedules ?? [], ...(shape.jobs !== undefined && { jobs: shape.jobs }) };
+    problems.push(...heartbeatProblems(shape.heartbeat, sources, classNames));
+  }
   // 0 would be accepted by Lambda and throttle every tick: the dispatcher would never run.
   const reserved = shape.dispatcherReservedConcurrency;
   if (reserved !== undefined && reserved !== null && !isIntIn(reserved, 1, Number.MAX_SAFE_INTEGER)) {
@@ -108,8 +133,8 @@ export function pipelineProblems(shape: PipelineShape): string[] {
       problems.push(`environment may not set ${key}: the pipeline sets it on every consumer`);
     }
   }
-  if (shape.alarmEmail !== undefined && !EMAIL.test(shape.alarmEmail)) {
-    problems.push(`alarmEmail "${shape.alarmEmail}" is not an e-mail address`);
+  for (const [key, address] of [['alarmEmail', shape.alarmEmail], ['warningEmail', shape.warningEmail]] as const) {
+    if (address !== undefined && !EMAIL.test(address)) problems.push(`${key} "${address}" is not an e-mail address`);
   }
 
   problems.push(...alarmThresholdProblems('alarmThresholds', resolveAlarmThresholds(shape.alarmThresholds)));

@@ -14,6 +14,14 @@ describe('readAppContext', () => {
     expect(contextOf({ stage: '', alarmEmail: '' })).toEqual({ stageName: 'dev' });
   });
 
+  it('reads warningEmail beside alarmEmail', () => {
+    expect(contextOf({ alarmEmail: 'ops@example.com', warningEmail: 'team@example.com' })).toEqual({
+      stageName: 'dev',
+      alarmEmail: 'ops@example.com',
+      warningEmail: 'team@example.com',
+    });
+  });
+
   it('reads the dispatcher reservation: a whole number, or none', () => {
     expect(contextOf({ dispatcherReservedConcurrency: '2' }).dispatcherReservedConcurrency).toBe(2);
     expect(contextOf({ dispatcherReservedConcurrency: 'none' }).dispatcherReservedConcurrency).toBeNull();

@@ -1,7 +1,7 @@
 /**
  * A pipeline built with every prop set (custom catalog, stage, prefix, metric namespace,
- * thresholds, e-mail, removal policy, extra environment, schedules and their retry settings,
- * no dispatcher reservation) plus a producer role granted `grantEnqueue`. The dispatcher's
+ * thresholds, both e-mails, heartbeat, no tracing, removal policy, extra environment, schedules
+ * and their retry settings, no dispatcher reservation) plus a producer role granted `grantEnqueue`. The dispatcher's
  * default reservation is checked on pipelines that are only built, not synthesized.
  */
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -11,7 +11,6 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Match } from 'aws-cdk-lib/assertions';
 import { BUNDLING_STACKS } from 'aws-cdk-lib/cx-api';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
 import type { PriorityClass } from '../../shared/priority-classes.ts';
 import type { Schedule } from '../../shared/schedules/schedule-catalog.ts';
 import { JobPipeline, type JobPipelineProps } from '../../cdk/job-pipeline.ts';
@@ -77,14 +76,17 @@ beforeAll(() => {
       removalPolicy: RemovalPolicy.DESTROY,
       logRetention: RetentionDays.ONE_WEEK,
       alarmEmail: 'ops@example.com',
+      warningEmail: 'team@example.com',
+      heartbeat: { job: 'demo.sleep', withinMinutes: 180 },
+      tracing: false,
       metricNamespace: 'Acme/Jobs qa',
       alarmThresholds: {
         queueDepth: { warning: 10, critical: 20 },
-        oldestMessageAgeSeconds: 60,
+        waitTimeSeconds: 60,
         failureRate: { warning: 0.2, critical: 0.4, minJobs: 25 },
         dlqDepth: 2,
       },
-      classAlarmThresholds: { bulk: { oldestMessageAgeSeconds: 3600 } },
+      classAlarmThresholds: { bulk: { waitTimeSeconds: 3600 } },
       environment: { FEATURE_FLAG: 'on' },
       schedules: [hourly],
       scheduleRetry: { maxEventAge: Duration.minutes(5), retryAttempts: 0 },
@@ -146,8 +148,34 @@ describe('custom catalog, stage and prefix', () => {
 });
 
 describe('alarm options', () => {
-  it('subscribes the e-mail address to the alarm topic', () => {
-    synth.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  it('subscribes alarmEmail to the critical topic and warningEmail to the warning topic', () => {
+    const topicOf = (email: string) => {
+      const id = logicalIdWhere(synth.json, 'AWS::SNS::Subscription', 'Endpoint', email);
+      return resource(id).Properties['TopicArn'];
+    };
+    expect(topicOf('ops@example.com')).toEqual({ Ref: logicalIdWhere(synth.json, 'AWS::SNS::Topic', 'TopicName', 'acme-qa-alarms') });
+    expect(topicOf('team@example.com')).toEqual({
+      Ref: logicalIdWhere(synth.json, 'AWS::SNS::Topic', 'TopicName', 'acme-qa-alarms-warning'),
+    });
+    synth.template.resourceCountIs('AWS::SNS::Subscription', 2);
+  });
+
+  it('alarms on the heartbeat job of the schedule, in its class and the configured namespace', () => {
+    expect(alarm('acme-qa-heartbeat').Properties).toMatchObject({
+      Namespace: 'Acme/Jobs qa',
+      MetricName: 'JobCompleted',
+      Dimensions: [
+        { Name: 'JobClass', Value: 'default' },
+        { Name: 'JobName', Value: 'demo.sleep' },
+      ],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 180,
+      DatapointsToAlarm: 180,
+      Threshold: 1,
+      ComparisonOperator: 'LessThanThreshold',
+      TreatMissingData: 'breaching',
+    });
   });
 
   it('applies pipeline thresholds to every class and class overrides to that class only', () => {
@@ -157,11 +185,9 @@ describe('alarm options', () => {
       expect(alarm(`acme-qa-${className}-failure-rate-warning`).Properties['Threshold']).toBe(0.2);
       expect(alarm(`acme-qa-${className}-failure-rate-critical`).Properties['Threshold']).toBe(0.4);
     }
-    // A class override is used as it is; the pipeline's 60 s is a floor the retry span raises.
-    expect(alarm('acme-qa-bulk-oldest-message-age').Properties['Threshold']).toBe(3600);
-    const span = 10 + 10 + 3 * 30;
-    expect(oldestMessageAgeThresholdSeconds(base, { thresholds: { oldestMessageAgeSeconds: 60 } })).toBe(span);
-    expect(alarm('acme-qa-default-oldest-message-age').Properties['Threshold']).toBe(span);
+    // Seconds in the props, milliseconds in the alarm (JobWaitTime is in ms).
+    expect(alarm('acme-qa-bulk-wait-time').Properties['Threshold']).toBe(3_600_000);
+    expect(alarm('acme-qa-default-wait-time').Properties['Threshold']).toBe(60_000);
   });
 
   it('counts the failure rate from minJobs on, in the configured namespace', () => {
@@ -262,6 +288,15 @@ describe('grantEnqueue', () => {
       ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'].sort(),
     );
     expect(statements).toHaveLength(2);
+  });
+
+  it('turns X-Ray tracing off on every function, without the X-Ray permissions', () => {
+    for (const [, fn] of resourcesOfType(synth.json, 'AWS::Lambda::Function')) {
+      expect(fn.Properties['TracingConfig']).toBeUndefined();
+    }
+    for (const [, policy] of resourcesOfType(synth.json, 'AWS::IAM::Policy')) {
+      expect(JSON.stringify(policy.Properties['PolicyDocument'])).not.toContain('xray:');
+    }
   });
 
   it('passes cdk-nag with all options set', () => {

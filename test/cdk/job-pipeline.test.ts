@@ -1,14 +1,12 @@
 /**
  * The demo app's stack (default classes, the demo's schedules, its report bucket), synthesized
- * once with esbuild bundling and the cdk-nag AwsSolutions pack, as its CDK app builds it. The schedules
- * and the delay dispatcher have their own files; this one counts them in.
+ * once with esbuild bundling and the cdk-nag AwsSolutions pack, as its CDK app builds it. The
+ * schedules, the delay dispatcher and the alarms have their own files.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
-import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.ts';
 import { jobTable } from '../../shared/job-table.ts';
 import { REPORT_BUCKET_ENV, generateReport } from '../../examples/demo/src/jobs/generate-report.ts';
 import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../../shared/pipeline-config.ts';
@@ -20,6 +18,7 @@ import {
   type PriorityClass,
 } from '../../shared/priority-classes.ts';
 import { consumerFunctionName } from '../../cdk/pipeline-naming.ts';
+import { TRACING_WILDCARD_REASON } from '../../cdk/tracing.ts';
 import {
   resourceById,
   actionsOf,
@@ -117,6 +116,9 @@ describe('queues', () => {
       expect(props['MessageRetentionPeriod']).toBe(days * 86_400);
     }
     expect(pipelineSettings.dlqRetentionDays).toBe(14);
+    // The maximum: low-priority's worst-case span (354600 s) outlives 4 days (shared/queue-span.ts).
+    expect(pipelineSettings.queueRetentionDays).toBe(14);
+    expect(resource(queue).Properties['MessageRetentionPeriod']).toBe(1_209_600);
   });
 
   it('every queue has a policy denying requests without TLS', () => {
@@ -160,6 +162,7 @@ describe('consumers', () => {
       MemorySize: cls.memoryMb,
       Timeout: cls.timeoutSeconds,
       Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
     });
   });
 
@@ -216,6 +219,9 @@ describe('consumer permissions', () => {
       if (referencedIds(statement.Resource).has(bucket)) {
         expect(actionsOf(statement)).toEqual(['s3:PutObject']);
         expect(JSON.stringify(statement.Resource)).toContain('/reports/*');
+      } else if (statement.Resource === '*') {
+        // X-Ray's two actions have no resource-level permissions (cdk/tracing.ts).
+        expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
       } else {
         expect(JSON.stringify(statement.Resource)).not.toContain('*');
       }
@@ -230,29 +236,33 @@ describe('consumer permissions', () => {
     }
   });
 
-  it.each(classes)('%s: may consume its queue, only send to its DLQ, and use four table actions', (className) => {
+  it.each(classes)('%s: may consume and re-send to its queue, only send to its DLQ, and use three table actions', (className) => {
     const own = idsOf(className);
     const statements = roleStatements(synth.json, own.role);
     const actionsOn = (id: string): string[] =>
       statements.filter((s) => referencedIds(s.Resource).has(id)).flatMap(actionsOf).sort();
+    // No GetQueueUrl: the consumer has its queue URLs from the environment. SendMessage: a
+    // redriven DLQ copy re-arms its job by sending the next generation to the work queue.
     expect(actionsOn(own.queue)).toEqual(
       [
         'sqs:ChangeMessageVisibility',
         'sqs:DeleteMessage',
         'sqs:GetQueueAttributes',
-        'sqs:GetQueueUrl',
         'sqs:ReceiveMessage',
+        'sqs:SendMessage',
       ].sort(),
     );
     expect(actionsOn(own.dlq)).toEqual(['sqs:SendMessage']);
-    expect([...new Set(actionsOn(tableId))].sort()).toEqual(
-      ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
-    );
+    // No Query: a consumer reads jobs by key only.
+    expect(actionsOn(tableId)).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
     expect(actionsOn(own.logGroup)).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-    const query = statements.find((s) => actionsOf(s).includes('dynamodb:Query'));
-    const indexArns = JSON.stringify(query?.Resource);
-    expect(indexArns).toContain(`/index/${jobTable.indexes.byStatus.name}`);
-    expect(indexArns).toContain(`/index/${jobTable.indexes.byClass.name}`);
+    expect(statements.flatMap(actionsOf)).not.toContain('dynamodb:Query');
+    expect(JSON.stringify(statements)).not.toContain('/index/');
+  });
+
+  it.each(classes)('%s: may send X-Ray traces, on "*" as X-Ray requires, nothing else on "*"', (className) => {
+    const wildcard = roleStatements(synth.json, idsOf(className).role).filter((s) => s.Resource === '*');
+    expect(wildcard.map((s) => actionsOf(s).sort())).toEqual([['xray:PutTelemetryRecords', 'xray:PutTraceSegments']]);
   });
 });
 
@@ -283,166 +293,6 @@ describe('job table', () => {
   });
 });
 
-describe('alarms', () => {
-  const { thresholds } = pipelineSettings;
-  let topicId: string;
-  beforeAll(() => {
-    topicId = logicalIdWhere(synth.json, 'AWS::SNS::Topic', 'TopicName', `${PREFIX}-alarms`);
-  });
-  const alarmNamed = (className: string, alarm: string): CfnResource => {
-    const id = logicalIdWhere(synth.json, 'AWS::CloudWatch::Alarm', 'AlarmName', `${PREFIX}-${className}-${alarm}`);
-    return resource(id);
-  };
-
-  it('creates eight alarms per class and three for schedules and dispatcher, all notifying the topic', () => {
-    const alarms = resourcesOfType(synth.json, 'AWS::CloudWatch::Alarm');
-    expect(alarms).toHaveLength(8 * classes.length + 3);
-    const notRunning = `${PREFIX}-delay-dispatcher-not-running`;
-    for (const [, alarm] of alarms) {
-      expect(alarm.Properties['AlarmActions']).toEqual([{ Ref: topicId }]);
-      expect(alarm.Properties['OKActions']).toEqual([{ Ref: topicId }]);
-      // Only a dispatcher without runs is an incident in silence.
-      const missing = alarm.Properties['AlarmName'] === notRunning ? 'breaching' : 'notBreaching';
-      expect(alarm.Properties['TreatMissingData']).toBe(missing);
-    }
-    for (const name of ['schedule-dead-letter-queue', 'delay-dispatcher-errors', 'delay-dispatcher-not-running']) {
-      expect(logicalIdWhere(synth.json, 'AWS::CloudWatch::Alarm', 'AlarmName', `${PREFIX}-${name}`)).toBeTruthy();
-    }
-  });
-
-  it.each(classes)('%s: queue depth warning and critical', (className) => {
-    const dimensions = [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idsOf(className).queue, 'QueueName'] } }];
-    for (const [alarm, threshold] of [
-      ['queue-depth-warning', thresholds.queueDepth.warning],
-      ['queue-depth-critical', thresholds.queueDepth.critical],
-    ] as const) {
-      expect(alarmNamed(className, alarm).Properties).toMatchObject({
-        Namespace: 'AWS/SQS',
-        MetricName: 'ApproximateNumberOfMessagesVisible',
-        Dimensions: dimensions,
-        Statistic: 'Maximum',
-        Period: 60,
-        Threshold: threshold,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        EvaluationPeriods: 5,
-      });
-    }
-  });
-
-  it.each(classes)('%s: age of the oldest message above max(300 s, its retry span)', (className, cls) => {
-    expect(alarmNamed(className, 'oldest-message-age').Properties).toMatchObject({
-      MetricName: 'ApproximateAgeOfOldestMessage',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idsOf(className).queue, 'QueueName'] } }],
-      Statistic: 'Maximum',
-      Threshold: oldestMessageAgeThresholdSeconds(cls),
-      ComparisonOperator: 'GreaterThanThreshold',
-    });
-  });
-
-  it('derives long thresholds for classes with long backoffs and keeps 300 s for short ones', () => {
-    const threshold = (className: string) => alarmNamed(className, 'oldest-message-age').Properties['Threshold'];
-    expect(threshold('high-priority')).toBe(thresholds.oldestMessageAgeSeconds);
-    expect(threshold('notifications')).toBe(2940);
-    expect(threshold('low-priority')).toBe(1800);
-  });
-
-  it.each(classes)('%s: DLQ not empty, Maximum over 1-minute periods', (className) => {
-    expect(alarmNamed(className, 'dead-letter-queue').Properties).toMatchObject({
-      Namespace: 'AWS/SQS',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [idsOf(className).dlq, 'QueueName'] } }],
-      Statistic: 'Maximum',
-      Period: 60,
-      Threshold: 0,
-      ComparisonOperator: 'GreaterThanThreshold',
-      EvaluationPeriods: 1,
-    });
-  });
-
-  it.each(classes)('%s: consumer errors and throttles', (className) => {
-    for (const [alarm, metricName] of [
-      ['consumer-errors', 'Errors'],
-      ['consumer-throttles', 'Throttles'],
-    ] as const) {
-      expect(alarmNamed(className, alarm).Properties).toMatchObject({
-        Namespace: 'AWS/Lambda',
-        MetricName: metricName,
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: idsOf(className).fn } }],
-        Statistic: 'Sum',
-        Threshold: 0,
-        ComparisonOperator: 'GreaterThanThreshold',
-      });
-    }
-  });
-
-  it.each(classes)('%s: failure rate from the stage EMF metrics at 5 % and 10 %, from 10 jobs on', (className) => {
-    const emf = (metricName: string) =>
-      Match.objectLike({
-        MetricStat: {
-          Metric: { Namespace: NAMESPACE, MetricName: metricName, Dimensions: [{ Name: 'JobClass', Value: className }] },
-          Period: 300,
-          Stat: 'Sum',
-        },
-        ReturnData: false,
-      });
-    for (const [alarm, threshold] of [
-      ['failure-rate-warning', thresholds.failureRate.warning],
-      ['failure-rate-critical', thresholds.failureRate.critical],
-    ] as const) {
-      const props = alarmNamed(className, alarm).Properties;
-      expect(props['Threshold']).toBe(threshold);
-      expect(props['ComparisonOperator']).toBe('GreaterThanOrEqualToThreshold');
-      synth.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        AlarmName: `${PREFIX}-${className}-${alarm}`,
-        Metrics: Match.arrayWith([
-          Match.objectLike({
-            Expression:
-              'IF((FILL(completed, 0) + FILL(failed, 0)) >= 10, FILL(failed, 0) / (FILL(completed, 0) + FILL(failed, 0)), 0)',
-            ReturnData: true,
-          }),
-          emf('JobFailed'),
-          emf('JobCompleted'),
-        ]),
-      });
-    }
-  });
-
-  it('topic is KMS-encrypted with a rotating key, TLS-only, publishable by CloudWatch, no e-mail by default', () => {
-    const topic = resource(topicId).Properties;
-    const [keyId] = referencedIds(topic['KmsMasterKeyId'] ?? null);
-    expect(keyId).toBeDefined();
-    expect(resource(keyId ?? '').Properties['EnableKeyRotation']).toBe(true);
-    const [, policy] = resourcesOfType(synth.json, 'AWS::SNS::TopicPolicy')[0] ?? [];
-    const statements = statementsOf(policy?.Properties['PolicyDocument'] ?? null);
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-    );
-    expect(statements).toContainEqual(
-      expect.objectContaining({ Effect: 'Allow', Principal: { Service: 'cloudwatch.amazonaws.com' }, Action: 'sns:Publish' }),
-    );
-    synth.template.resourceCountIs('AWS::SNS::Subscription', 0);
-  });
-
-  it('has a dashboard with a block per class', () => {
-    const [, dashboard] = resourcesOfType(synth.json, 'AWS::CloudWatch::Dashboard')[0] ?? [];
-    expect(dashboard?.Properties['DashboardName']).toBe(PREFIX);
-    const body = JSON.stringify(dashboard?.Properties['DashboardBody']);
-    for (const className of classNames) {
-      for (const title of ['queue depth', 'age of oldest message', 'dead-letter queue depth', 'jobs per minute', 'job duration']) {
-        expect(body).toContain(`${className}: ${title}`);
-      }
-    }
-    for (const stat of ['p50', 'p95', 'p99']) expect(body).toContain(`"stat\\":\\"${stat}\\"`);
-  });
-
-  it('dashboard reads the job metrics from the stage namespace only', () => {
-    const [, dashboard] = resourcesOfType(synth.json, 'AWS::CloudWatch::Dashboard')[0] ?? [];
-    const body = JSON.stringify(dashboard?.Properties['DashboardBody']);
-    expect(body).toContain(`[\\"${NAMESPACE}\\",\\"JobCompleted\\"`);
-    expect(body).not.toContain(`[\\"SqsJobs\\",`);
-  });
-});
-
 describe('enqueue access and outputs', () => {
   it('enqueue policy sends to every work queue (no DLQ) and writes the table', () => {
     const [, policy] = resourcesOfType(synth.json, 'AWS::IAM::ManagedPolicy')[0] ?? [];
@@ -466,7 +316,12 @@ describe('enqueue access and outputs', () => {
     expect(outputs['DlqUrlLowPriority']?.Value).toEqual({ Ref: idsOf('low-priority').dlq });
     expect(outputs['QueueUrlDefault']?.Value).toEqual({ Ref: idsOf('default').queue });
     expect(Object.keys(outputs).filter((key) => /^(QueueUrl|DlqUrl)/.test(key))).toHaveLength(2 * classes.length);
-    expect(referencedIds(outputs['AlarmTopicArn']?.Value ?? null).size).toBe(1);
+    expect(outputs['AlarmTopicArn']?.Value).toEqual({
+      Ref: logicalIdWhere(synth.json, 'AWS::SNS::Topic', 'TopicName', `${PREFIX}-alarms`),
+    });
+    expect(outputs['WarningAlarmTopicArn']?.Value).toEqual({
+      Ref: logicalIdWhere(synth.json, 'AWS::SNS::Topic', 'TopicName', `${PREFIX}-alarms-warning`),
+    });
     expect(outputs['MetricNamespace']?.Value).toBe(NAMESPACE);
     expect(synth.stack.pipeline.metricNamespace).toBe(NAMESPACE);
   });
@@ -478,9 +333,10 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   // Every finding is fixed rather than waived (class DLQs pass SQS3 because they are used as
-  // DLQs), except SQS3 on the schedule DLQ: cdk-nag does not see Scheduler's DeadLetterConfig.
-  // An acknowledgement added later must name its rule here and carry a reason.
-  it('acknowledges only what it must (report bucket logging, report object keys, schedule DLQ), with reasons', () => {
+  // DLQs), except SQS3 on the schedule DLQ (cdk-nag does not see Scheduler's DeadLetterConfig)
+  // and IAM5 for X-Ray's "*" on each traced function's role. An acknowledgement added later
+  // must name its rule here and carry a reason.
+  it('acknowledges only what it must (report bucket logging, report object keys, X-Ray, schedule DLQ), with reasons', () => {
     const acknowledged: Array<{ path: string; id: string; reason: string }> = [];
     for (const construct of synth.app.node.findAll()) {
       for (const entry of construct.node.metadata) {
@@ -490,11 +346,20 @@ describe('cdk-nag AwsSolutions', () => {
         }
       }
     }
+    const xray = (scope: string) => [`PipelineTest/Pipeline/${scope}/Role/DefaultPolicy`, 'AwsSolutions-IAM5[Resource::*]'];
     expect(acknowledged.map((a) => [a.path, a.id.replace(/^annotation::/i, '')])).toEqual([
       ['PipelineTest/ReportBucket', 'AwsSolutions-S1'],
+      xray('ClassHighPriority/Consumer'),
+      xray('ClassDefault/Consumer'),
+      xray('ClassNotifications/Consumer'),
+      xray('ClassReports/Consumer'),
       ['PipelineTest/Pipeline/ClassReports/Consumer/Role/DefaultPolicy', expect.stringMatching(/^AwsSolutions-IAM5\[Resource::<ReportBucket\w+\.Arn>\/reports\/\*\]$/)],
+      xray('ClassLowPriority/Consumer'),
       ['PipelineTest/Pipeline/Schedules/DeadLetterQueue', 'AwsSolutions-SQS3'],
+      xray('DelayDispatcher'),
     ]);
     for (const { reason } of acknowledged) expect(reason.length).toBeGreaterThan(20);
+    const xrayReasons = acknowledged.filter((a) => a.id.endsWith('IAM5[Resource::*]')).map((a) => a.reason);
+    expect(new Set(xrayReasons)).toEqual(new Set([TRACING_WILDCARD_REASON]));
   });
 });

@@ -278,12 +278,21 @@ describe('delay dispatcher', () => {
     const actionsOn = (id: string): string[] =>
       [...new Set(roleStatements(synth.json, fnRoleId).filter((s) => referencedIds(s.Resource).has(id)).flatMap(actionsOf))].sort();
 
-    it('role has no managed policies and no wildcard resources', () => {
+    it('role has no managed policies and no wildcard resources but X-Ray\'s', () => {
       expect(resource(fnRoleId).Properties['ManagedPolicyArns']).toBeUndefined();
       for (const statement of roleStatements(synth.json, fnRoleId)) {
         expect(statement.Effect).toBe('Allow');
-        expect(JSON.stringify(statement.Resource)).not.toContain('*');
+        if (statement.Resource === '*') {
+          // Active tracing; X-Ray has no resource-level permissions (cdk/tracing.ts).
+          expect(actionsOf(statement).sort()).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+        } else {
+          expect(JSON.stringify(statement.Resource)).not.toContain('*');
+        }
       }
+    });
+
+    it('traces with X-Ray (active)', () => {
+      expect(resource(fnId).Properties['TracingConfig']).toEqual({ Mode: 'Active' });
     });
 
     it('may SendMessage to every work queue and to no DLQ', () => {

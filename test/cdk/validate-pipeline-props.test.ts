@@ -213,3 +213,78 @@ describe('JobPipeline props check', () => {
     expect(stack.node.tryFindChild('Pipeline')?.node.children ?? []).toHaveLength(0);
   });
 });
+
+describe('queue span against the work-queue retention', () => {
+  // 900 s timeout (visibility 5400 s), 25 attempts, exponential backoff from 3600 s: 25 × 900 +
+  // 918000 backoff + 20 releases × 3600 + 55 spare receives × 5400 = 1309500 s, over 14 days.
+  const long: PriorityClass = { ...valid, timeoutSeconds: 900, attempts: 25, backoff: { type: 'exponential', baseSeconds: 3600 } };
+
+  it('checks each class as a job on its defaults would use it, naming the numbers', () => {
+    expect(pipelineProblems(shape({ catalog: { jobs: valid, long } }))).toEqual([
+      expect.stringMatching(
+        /^class "long" \(a job on its defaults\): worst-case queue span 1309500 s \(15\.2 days\) exceeds the work-queue retention of 1209600 s \(14 days\)/,
+      ),
+    ]);
+  });
+
+  it('measures against the retention given, 14 days by default', () => {
+    // low-priority: 354600 s, over the 4 days work queues once kept
+    expect(pipelineProblems(shape({ catalog: defaultPriorityClasses, queueRetentionSeconds: 4 * 86_400 }))).toEqual([
+      expect.stringContaining('class "low-priority" (a job on its defaults): worst-case queue span 354600 s'),
+    ]);
+    expect(pipelineProblems(shape({ catalog: defaultPriorityClasses }))).toEqual([]);
+  });
+
+  it('leaves jobs-module catalogs to their registry, which measured every job', () => {
+    expect(pipelineProblems(shape({ catalog: { long }, jobs: [] }))).toEqual([]);
+  });
+
+  it('refuses such priorityClasses in JobPipeline', () => {
+    const build = () =>
+      new JobPipeline(new Stack(new App(), 'Span'), 'Pipeline', { consumerEntry: FIXTURE_ENTRY, priorityClasses: { long } });
+    expect(build).toThrow(JobPipelinePropsError);
+    expect(build).toThrow(/class "long" \(a job on its defaults\): worst-case queue span 1309500 s/);
+  });
+});
+
+describe('heartbeat and warningEmail', () => {
+  const tick: Schedule = {
+    name: 'tick',
+    expression: 'rate(5 minutes)',
+    timezone: 'UTC',
+    job: 'demo.sleep',
+    payload: {},
+    class: 'jobs',
+    overlap: 'allow',
+    enabled: true,
+  };
+
+  it('accepts a scheduled job, a module job, or an explicit class', () => {
+    expect(pipelineProblems(shape({ schedules: [tick], heartbeat: { job: 'demo.sleep', withinMinutes: 15 } }))).toEqual([]);
+    const jobs = [{ name: 'ping', class: 'jobs' }];
+    expect(pipelineProblems(shape({ jobs, heartbeat: { job: 'ping', withinMinutes: 2 } }))).toEqual([]);
+    expect(pipelineProblems(shape({ heartbeat: { job: 'ping', withinMinutes: 1440, class: 'jobs' } }))).toEqual([]);
+  });
+
+  it('reports an unknown job, an unknown class, a window out of range and a bad warning address', () => {
+    expect(
+      pipelineProblems(
+        shape({
+          jobs: [{ name: 'ping', class: 'jobs' }],
+          heartbeat: { job: 'pong', withinMinutes: 1 },
+          warningEmail: 'team',
+        }),
+      ),
+    ).toEqual([
+      'heartbeat.withinMinutes must be an integer in 2–1440 (got 1)',
+      'heartbeat.job "pong" is not a job of the jobs module',
+      'warningEmail "team" is not an e-mail address',
+    ]);
+    expect(pipelineProblems(shape({ heartbeat: { job: 'ping', withinMinutes: 10 } }))).toEqual([
+      'heartbeat.job "ping" has no schedule here: name its class with heartbeat.class',
+    ]);
+    expect(pipelineProblems(shape({ heartbeat: { job: 'ping', withinMinutes: 10, class: 'bulk' } }))).toEqual([
+      'heartbeat: class "bulk" is not a class of this pipeline (known: jobs)',
+    ]);
+  });
+});

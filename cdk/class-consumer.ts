@@ -120,7 +120,8 @@ export class ClassConsumer extends Construct {
     if (props.tracing !== false) acknowledgeTracingWildcard(this.role);
 
     // A mapping of its own rather than SqsEventSource, whose grant adds sqs:GetQueueUrl: the
-    // consumer knows its queue URL from the environment.
+    // consumer knows its queue URL from the environment. The id is the one SqsEventSource uses,
+    // so a deployed mapping keeps its logical id.
     this.eventSourceMapping = this.function.addEventSourceMapping(
       `SqsEventSource:${Names.nodeUniqueId(queues.queue.node)}`,
       {

@@ -1,10 +1,11 @@
 /**
- * Alarm thresholds derived from a priority class, as pure functions: the CDK alarms use them as
- * defaults and the `sqs-jobs monitor` CLI highlights with the same numbers.
+ * The oldest-message threshold derived from a priority class, as pure functions: the
+ * `sqs-jobs monitor` CLI highlights a class's oldest queued message with it. The CloudWatch
+ * alarms watch `JobWaitTime` (due time to start) instead, which a retry's backoff does not lengthen.
  *
  * A message waiting out its retry backoff stays in the queue and still counts toward SQS's
  * `ApproximateAgeOfOldestMessage`, so a class whose retries span an hour would trip a fixed
- * five-minute alarm on every ordinary retry.
+ * five-minute limit on every ordinary retry.
  *
  * @example
  * retrySpanSeconds(priorityClasses.notifications);                  // 2940

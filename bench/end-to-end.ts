@@ -56,6 +56,8 @@ export async function measureEndToEnd(options: EndToEndOptions): Promise<EndToEn
     completed: () => void completed++,
     retried: () => undefined,
     failed: () => undefined,
+    released: () => undefined,
+    waited: () => undefined,
     flush: () => undefined,
   };
   const latencies: number[] = [];

@@ -85,6 +85,8 @@ export async function startBenchPipeline<R extends JobRegistry>(options: BenchPi
         completed: () => void counts.completed++,
         failed: () => void counts.failed++,
         retried: () => void counts.retried++,
+        released: () => undefined,
+        waited: () => undefined,
         flush: () => undefined,
       };
       const pollers: EventSourcePoller[] = [];

@@ -1,5 +1,6 @@
 /** `enqueue`, `show`, `list`, `failed`: putting jobs in and looking at them. */
 import { Option, type Command } from 'commander';
+import { DEFAULT_MAX_RELEASES } from '../../shared/priority-classes.ts';
 import { jobStatuses, type JobStatus } from '../../shared/lifecycle.ts';
 import type { JobRecord } from '../../shared/status-store/job-record.ts';
 import { parseCount, parsePayload, parseSince, printJson, shortTime, table, truncate } from '../output.ts';
@@ -44,6 +45,8 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
       const view = await (await cli.connect(command)).admin.show(id);
       if (cli.json(command)) return printJson(view);
       const { job } = view;
+      const { registry } = await cli.app(command);
+      const maxReleasesOf = (name: string) => registry.get(name)?.maxReleases ?? DEFAULT_MAX_RELEASES;
       const lines: [string, unknown][] = [
         ['id', job.id],
         ['job', job.name],
@@ -51,6 +54,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
         ['status', job.status],
         ['where now', view.whereNow],
         ['attempts', `${job.attempts}/${job.maxAttempts}`],
+        ['releases', `${job.releases ?? 0}/${maxReleasesOf(job.name)}`],
         ['generation', job.gen],
         ['enqueued', shortTime(job.enqueuedAt)],
         ['started', shortTime(job.startedAt)],

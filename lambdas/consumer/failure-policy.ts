@@ -7,6 +7,7 @@
  */
 import { clampVisibility, retryDelaySeconds, type BackoffPolicy } from '../../shared/backoff.ts';
 import { JobReleasedSignal, NonRetryableError, errorMessage, isErrorNamed } from '../../shared/errors.ts';
+import { DEFAULT_MAX_RELEASES, MAX_RELEASE_DELAY_SECONDS } from '../../shared/priority-classes.ts';
 
 export type FailureDecision =
   | { readonly kind: 'release'; readonly delaySeconds: number }
@@ -23,12 +24,21 @@ export interface FailedAttempt {
   /** Epoch ms after which no attempt may start. */
   readonly retryUntilMs?: number;
   readonly isNonRetryable?: (error: unknown) => boolean;
+  /** Releases the job made before this attempt. @defaultValue 0 */
+  readonly releases?: number;
+  /** @defaultValue DEFAULT_MAX_RELEASES */
+  readonly maxReleases?: number;
 }
 
 export function decideAfterFailure(failed: FailedAttempt): FailureDecision {
   const { error, attempt, maxAttempts } = failed;
   if (isErrorNamed(error, JobReleasedSignal)) {
-    return { kind: 'release', delaySeconds: clampVisibility(error.delaySeconds) };
+    const maxReleases = failed.maxReleases ?? DEFAULT_MAX_RELEASES;
+    const releases = failed.releases ?? 0;
+    if (releases >= maxReleases) {
+      return { kind: 'fail', reason: `released ${releases + 1} times, more than maxReleases (${maxReleases}) allows` };
+    }
+    return { kind: 'release', delaySeconds: Math.min(clampVisibility(error.delaySeconds), MAX_RELEASE_DELAY_SECONDS) };
   }
   const message = errorMessage(error);
   if (isErrorNamed(error, NonRetryableError) || safelyNonRetryable(failed.isNonRetryable, error)) {

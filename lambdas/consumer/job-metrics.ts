@@ -10,6 +10,10 @@ export interface JobMetrics {
   completed(jobName: string, durationMs: number): void;
   retried(jobName: string, durationMs: number): void;
   failed(jobName: string, durationMs?: number): void;
+  /** A handler released its job (`ctx.release`). */
+  released(jobName: string): void;
+  /** An attempt started `waitMs` after the job was due: the queue's lag as jobs feel it. */
+  waited(jobName: string, waitMs: number): void;
   /** Writes what the batch recorded; called once at the end of every batch. */
   flush(): void;
 }
@@ -18,8 +22,12 @@ interface Tally {
   completed: number;
   failed: number;
   retried: number;
+  released: number;
   durations: number[];
+  waits: number[];
 }
+
+const emptyTally = (): Tally => ({ completed: 0, failed: 0, retried: 0, released: 0, durations: [], waits: [] });
 
 /** EMF accepts at most 100 values per metric in one document. */
 const MAX_VALUES = 100;
@@ -40,7 +48,7 @@ export function createEmfJobMetrics(
 
   function tally(jobName: string): Tally {
     let entry = tallies.get(jobName);
-    if (!entry) tallies.set(jobName, (entry = { completed: 0, failed: 0, retried: 0, durations: [] }));
+    if (!entry) tallies.set(jobName, (entry = emptyTally()));
     return entry;
   }
 
@@ -49,6 +57,10 @@ export function createEmfJobMetrics(
     metrics.addMetric(jobMetrics.completed, MetricUnit.Count, entry.completed);
     metrics.addMetric(jobMetrics.failed, MetricUnit.Count, entry.failed);
     metrics.addMetric(jobMetrics.retried, MetricUnit.Count, entry.retried);
+    if (entry.released > 0) metrics.addMetric(jobMetrics.released, MetricUnit.Count, entry.released);
+    for (const wait of entry.waits.slice(0, MAX_VALUES)) {
+      metrics.addMetric(jobMetrics.waitTime, MetricUnit.Milliseconds, wait);
+    }
     for (const duration of entry.durations.slice(0, MAX_VALUES)) {
       metrics.addMetric(jobMetrics.duration, MetricUnit.Milliseconds, duration);
     }
@@ -66,6 +78,12 @@ export function createEmfJobMetrics(
       entry.retried++;
       entry.durations.push(durationMs);
     },
+    released(jobName) {
+      tally(jobName).released++;
+    },
+    waited(jobName, waitMs) {
+      tally(jobName).waits.push(Math.max(0, waitMs));
+    },
     failed(jobName, durationMs) {
       const entry = tally(jobName);
       entry.failed++;
@@ -73,13 +91,15 @@ export function createEmfJobMetrics(
     },
     flush() {
       if (tallies.size === 0) return;
-      const total: Tally = { completed: 0, failed: 0, retried: 0, durations: [] };
+      const total = emptyTally();
       for (const [jobName, entry] of tallies) {
         publish(entry, jobName);
         total.completed += entry.completed;
         total.failed += entry.failed;
         total.retried += entry.retried;
+        total.released += entry.released;
         total.durations.push(...entry.durations);
+        total.waits.push(...entry.waits);
       }
       publish(total);
       tallies = new Map();
@@ -92,5 +112,7 @@ export const noJobMetrics: JobMetrics = {
   completed: () => undefined,
   retried: () => undefined,
   failed: () => undefined,
+  released: () => undefined,
+  waited: () => undefined,
   flush: () => undefined,
 };

@@ -158,6 +158,8 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     }
 
     const { token } = claim;
+    const dueMs = Math.max(Date.parse(claim.record.enqueuedAt), claim.record.nextAttemptAt ?? 0, claim.record.dueAt ?? 0);
+    metrics.waited(envelope.job, startMs - dueMs);
     const controller = new AbortController();
     const jobLogger = withKeys(logger, { jobId: token.id, jobName: envelope.job, attempt: token.attempt });
     const context: JobContext = {
@@ -182,6 +184,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
         backoff: envelope.backoff ?? definition.backoff ?? deps.cls.backoff,
         retryUntilMs,
         cutShortByDeadline: timeoutMs < fullTimeoutMs,
+        releases: claim.record.releases ?? 0,
       });
     if (retryUntilMs !== undefined && startMs > retryUntilMs) {
       // Checked under the claim, so a duplicate delivery cannot fail a job that is running.
@@ -226,13 +229,16 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       retryUntilMs: number | undefined;
       /** The attempt had less than the job's own timeout, because the invocation was ending. */
       cutShortByDeadline: boolean;
+      /** Releases the job made before this attempt. */
+      releases: number;
     },
   ): Promise<RecordOutcome> {
     const { token, jobLogger } = run;
     const nowMs = now();
     const durationMs = nowMs - run.startMs;
     // A timeout the job's own limit did not cause is not its failure: hand it back uncounted.
-    const decision = run.cutShortByDeadline && isErrorNamed(error, JobTimeoutError)
+    const handBack = run.cutShortByDeadline && isErrorNamed(error, JobTimeoutError);
+    const decision = handBack
       ? ({ kind: 'release', delaySeconds: 0 } as const)
       : decideAfterFailure({
       error,
@@ -242,14 +248,18 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       nowMs,
       ...(run.retryUntilMs !== undefined ? { retryUntilMs: run.retryUntilMs } : {}),
       ...(definition.isNonRetryable ? { isNonRetryable: definition.isNonRetryable } : {}),
+      releases: run.releases,
+      ...(definition.maxReleases !== undefined ? { maxReleases: definition.maxReleases } : {}),
     });
 
     if (decision.kind === 'release') {
       visibility.set(record, decision.delaySeconds);
-      await store.release(token, nowMs + decision.delaySeconds * 1000).catch((e: unknown) => {
+      // A hand-back near the deadline is not the job's release: it does not count against maxReleases.
+      await store.release(token, nowMs + decision.delaySeconds * 1000, { counted: !handBack }).catch((e: unknown) => {
         jobLogger.warn('release not recorded', { error: errorMessage(e) });
       });
-      jobLogger.info('job released', { delaySeconds: decision.delaySeconds });
+      if (!handBack) metrics.released(envelope.job);
+      jobLogger.info('job released', { delaySeconds: decision.delaySeconds, handBack });
       return 'keep';
     }
 

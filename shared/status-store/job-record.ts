@@ -50,6 +50,8 @@ export interface JobRecord {
   readonly idempotencyKey?: string;
   /** When an operator last put the failed job back in its queue. */
   readonly requeuedAt?: string;
+  /** Times the handler released the job (`ctx.release`); bounded by its `maxReleases`. */
+  readonly releases?: number;
   /** Epoch seconds; DynamoDB TTL deletes the record after it. */
   readonly expiresAt: number;
 }

@@ -247,12 +247,13 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       await update(token.id, e, `running attempt ${token.attempt}`);
     },
 
-    async release(token, nextAttemptAt) {
+    async release(token, nextAttemptAt, options = {}) {
       const e = new ExpressionBuilder();
       moveTo(e, token.id, 'queued', ['running']);
       holdsClaim(e, token);
       // A release does not count as an attempt.
       e.setExpression('attempts', `${e.name('attempts')} - ${e.value(1)}`);
+      if (options.counted) e.setExpression('releases', `if_not_exists(${e.name('releases')}, ${e.value(0)}) + ${e.value(1)}`);
       e.set('nextAttemptAt', nextAttemptAt);
       e.remove('leaseUntil');
       await update(token.id, e, `running attempt ${token.attempt}`);

@@ -90,7 +90,8 @@ export interface StatusStore {
   complete(token: ClaimToken, result: unknown): Promise<void>;
   scheduleRetry(token: ClaimToken, update: { errors: JobErrorEntry[]; nextAttemptAt: number }): Promise<void>;
   /** Hands the job back without counting the attempt. */
-  release(token: ClaimToken, nextAttemptAt: number): Promise<void>;
+  /** `counted`: the handler released the job (`ctx.release`), which counts toward `maxReleases`. */
+  release(token: ClaimToken, nextAttemptAt: number, options?: { counted?: boolean }): Promise<void>;
   fail(target: FailTarget, update: FailUpdate): Promise<void>;
   setProgress(token: ClaimToken, percent: number): Promise<void>;
   /**

@@ -155,6 +155,22 @@ describe('pipeline', () => {
     expect(runsOf(job.id)).toHaveLength(2);
   });
 
+  it('fails a job that keeps releasing once it passes maxReleases, with that reason and a DLQ copy', async () => {
+    const job = await runtime.jobs.enqueue('test.always-release', {});
+
+    const failed = await settled(job.id, 'failed');
+    expect(failed.releases).toBe(3);
+    expect(failed.lastError).toBe('released 4 times, more than maxReleases (3) allows');
+    expect(runsOf(job.id)).toHaveLength(4);
+    const seen: string[] = [];
+    const copy = await waitFor(async () => {
+      const letters = await receiveAll(runtime.clients.sqs, dlqUrl(), 1);
+      seen.push(...letters.map((m) => attribute(m, deadLetterAttributeNames.jobId) ?? '-'));
+      return letters.find((m) => attribute(m, deadLetterAttributeNames.jobId) === job.id);
+    }, `the DLQ copy of ${job.id}`);
+    expect(attribute(copy, deadLetterAttributeNames.reason)).toBe(failed.lastError);
+  });
+
   it('enqueues many jobs in batches with a result per entry', async () => {
     const entries = Array.from({ length: 23 }, (_, value) => ({ job: 'test.ok' as const, payload: { value } }));
     const results = await runtime.jobs.enqueueMany([

@@ -135,7 +135,19 @@ export const releasingJob = defineJob({
   },
 });
 
+export const alwaysReleasingJob = defineJob({
+  name: 'test.always-release',
+  class: 'default',
+  maxReleases: 3,
+  schema: z.object({}),
+  async handle(_, ctx) {
+    record(ctx);
+    ctx.release(0);
+  },
+});
+
 export const testRegistry = createJobRegistry([
+  alwaysReleasingJob,
   okJob,
   flakyJob,
   alwaysFailsJob,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideAfterFailure } from '../../lambdas/consumer/failure-policy.ts';
 import { JobReleasedSignal, JobTimeoutError, NonRetryableError } from '../../shared/errors.ts';
+import { DEFAULT_MAX_RELEASES, MAX_RELEASE_DELAY_SECONDS } from '../../shared/priority-classes.ts';
 
 const NOW = 1_000_000;
 const base = { attempt: 1, maxAttempts: 3, backoff: [30, 60, 120], nowMs: NOW } as const;
@@ -53,5 +54,26 @@ describe('decideAfterFailure', () => {
       kind: 'release',
       delaySeconds: 45,
     });
+  });
+});
+
+describe('releases', () => {
+  const released = (delaySeconds: number) => new JobReleasedSignal(delaySeconds);
+  const base = { attempt: 1, maxAttempts: 3, backoff: [10], nowMs: 0 };
+
+  it('releases up to maxReleases times, then fails naming the limit', () => {
+    expect(decideAfterFailure({ ...base, error: released(5), releases: 2, maxReleases: 3 })).toEqual({ kind: 'release', delaySeconds: 5 });
+    expect(decideAfterFailure({ ...base, error: released(5), releases: 3, maxReleases: 3 })).toEqual({
+      kind: 'fail',
+      reason: 'released 4 times, more than maxReleases (3) allows',
+    });
+  });
+
+  it(`defaults to ${DEFAULT_MAX_RELEASES} releases and caps a release at ${MAX_RELEASE_DELAY_SECONDS} s`, () => {
+    expect(decideAfterFailure({ ...base, error: released(7200), releases: DEFAULT_MAX_RELEASES - 1 })).toEqual({
+      kind: 'release',
+      delaySeconds: MAX_RELEASE_DELAY_SECONDS,
+    });
+    expect(decideAfterFailure({ ...base, error: released(1), releases: DEFAULT_MAX_RELEASES }).kind).toBe('fail');
   });
 });

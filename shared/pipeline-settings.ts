@@ -7,7 +7,12 @@ export const pipelineSettings = {
   /** Prefix of every queue and table name. */
   namePrefix: 'sqs-jobs',
   /** Days a job record is kept after it finished, enforced with DynamoDB TTL on `expiresAt`. */
-  retention: { completedDays: 7, failedDays: 30, unfinishedDays: 30 },
+  retention: {
+    completedDays: 7,
+    /** `null`: a failed job stays until an operator retries, forgets or flushes it. */
+    failedDays: null as number | null,
+    unfinishedDays: 30,
+  },
   /**
    * SQS retention of the work queues and of the dead-letter queues (AWS maximum: 14 days, at no
    * extra cost). A job's worst-case span must fit the work-queue retention (shared/queue-span.ts):

@@ -263,7 +263,8 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       return 'keep';
     }
 
-    const entry = { attempt: token.attempt, at: new Date(nowMs).toISOString(), message: errorMessage(error) };
+    const stack = error instanceof Error ? error.stack : undefined;
+    const entry = { attempt: token.attempt, at: new Date(nowMs).toISOString(), message: errorMessage(error), ...(stack ? { stack } : {}) };
     const errors = appendError(run.errors, entry);
 
     if (decision.kind === 'retry') {

@@ -13,7 +13,7 @@ import { mapWithConcurrency } from '../concurrency.ts';
 import { encodeEnvelope, overridesOf, type EnvelopeOverrides } from '../envelope.ts';
 import { PayloadValidationError, errorMessage } from '../errors.ts';
 import { queueLocationFor } from '../pipeline-config.ts';
-import type { JobRecord } from '../status-store/job-record.ts';
+import { failedPayloadOf, type JobRecord } from '../status-store/job-record.ts';
 import type { AdminContext, JobActionResult } from './admin-context.ts';
 import { changeVisibility, collectDeadLetters, deleteMessages } from './dead-letters.ts';
 import { allFailedJobs } from './failure-stats.ts';
@@ -30,13 +30,13 @@ export async function retryJobs(ctx: AdminContext, ids: readonly string[], optio
   const records = await Promise.all(ids.map((id) => ctx.store.get(id)));
   const failed = records.filter((r): r is JobRecord => r?.status === 'failed');
   // Payloads too large for the record are read from the DLQ copies.
-  const dlqCopies = await findDeadLetterCopies(ctx, failed.filter((r) => r.payload === undefined && options.payload === undefined));
+  const dlqCopies = await findDeadLetterCopies(ctx, failed.filter((r) => r.payloadJson === undefined && options.payload === undefined));
   const results = await mapWithConcurrency(ids, 8, async (id, i): Promise<JobActionResult> => {
     const record = records[i];
     if (!record) return { id, ok: false, error: `no job with id "${id}"` };
     if (record.status !== 'failed') return { id, ok: false, error: `job is ${record.status}; only failed jobs can be retried` };
     const copy = dlqCopies.get(id);
-    const payload = options.payload ?? record.payload ?? copy?.payload;
+    const payload = options.payload ?? failedPayloadOf(record) ?? copy?.payload;
     if (payload === undefined) {
       return { id, ok: false, error: 'its payload is neither on the record nor in the DLQ; pass a payload' };
     }

@@ -12,6 +12,8 @@ export interface JobErrorEntry {
   /** ISO time of the failure. */
   readonly at: string;
   readonly message: string;
+  /** The error's stack; kept on the newest entry only. */
+  readonly stack?: string;
 }
 
 export interface JobRecord {
@@ -43,8 +45,11 @@ export interface JobRecord {
   readonly errors?: readonly JobErrorEntry[];
   readonly result?: unknown;
   readonly progress?: number;
-  /** Present only once the job failed for good (and the payload is small enough). */
-  readonly payload?: unknown;
+  /**
+   * The payload as JSON, present only once the job failed for good (up to
+   * FAILED_PAYLOAD_MAX_BYTES). A string, so no payload nesting can break the failure write.
+   */
+  readonly payloadJson?: string;
   /** A failed job's per-enqueue attempts and backoff, for a retry to keep. */
   readonly overrides?: EnvelopeOverrides;
   readonly idempotencyKey?: string;
@@ -53,16 +58,22 @@ export interface JobRecord {
   /** Times the handler released the job (`ctx.release`); bounded by its `maxReleases`. */
   readonly releases?: number;
   /** Epoch seconds; DynamoDB TTL deletes the record after it. */
-  readonly expiresAt: number;
+  readonly expiresAt?: number;
 }
 
 /** Error history kept on the record: the most recent entries, each message truncated. */
-export const ERROR_HISTORY_LENGTH = 5;
+export const ERROR_HISTORY_LENGTH = 10;
 export const ERROR_MESSAGE_CHARS = 500;
 /** A result larger than this (as JSON) is not stored; `result` then says so. */
 export const RESULT_MAX_BYTES = 1024;
-/** A failed job's payload larger than this (as JSON) stays only in the DLQ message. */
-export const FAILED_PAYLOAD_MAX_BYTES = 32 * 1024;
+/**
+ * A failed job's payload up to this size (as JSON) is kept on its record, so it can be retried
+ * after the DLQ copy expired; what is larger stays only in the DLQ message. The record stays
+ * under DynamoDB's 400 KB item limit, and every write to a failed record costs a unit per KB.
+ */
+export const FAILED_PAYLOAD_MAX_BYTES = 350 * 1024;
+/** The newest error's stack is kept, up to this many characters. */
+export const ERROR_STACK_CHARS = 2000;
 
 export function truncate(text: string, chars: number): string {
   return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
@@ -72,8 +83,14 @@ export function appendError(
   history: readonly JobErrorEntry[] | undefined,
   entry: JobErrorEntry,
 ): JobErrorEntry[] {
-  const bounded = { ...entry, message: truncate(entry.message, ERROR_MESSAGE_CHARS) };
-  return [...(history ?? []), bounded].slice(-ERROR_HISTORY_LENGTH);
+  const bounded: JobErrorEntry = {
+    ...entry,
+    message: truncate(entry.message, ERROR_MESSAGE_CHARS),
+    ...(entry.stack !== undefined ? { stack: truncate(entry.stack, ERROR_STACK_CHARS) } : {}),
+  };
+  // Only the newest entry keeps its stack: older ones would make every later write dearer.
+  const older = (history ?? []).map(({ stack: _, ...rest }) => rest);
+  return [...older, bounded].slice(-ERROR_HISTORY_LENGTH);
 }
 
 /** The value to store for a handler's result: itself when small, a marker otherwise. */
@@ -85,8 +102,14 @@ export function boundedResult(result: unknown): unknown {
   return bytes <= RESULT_MAX_BYTES ? JSON.parse(json) : { truncated: true, bytes };
 }
 
-export function boundedPayload(payload: unknown): unknown {
+/** The payload as stored on a failed record, or undefined when it is too large to keep there. */
+export function failedPayloadJson(payload: unknown): string | undefined {
   const json = JSON.stringify(payload);
   if (json === undefined) return undefined;
-  return Buffer.byteLength(json) <= FAILED_PAYLOAD_MAX_BYTES ? JSON.parse(json) : undefined;
+  return Buffer.byteLength(json) <= FAILED_PAYLOAD_MAX_BYTES ? json : undefined;
+}
+
+/** A failed record's payload, or undefined when the record holds none. */
+export function failedPayloadOf(record: Pick<JobRecord, 'payloadJson'>): unknown {
+  return record.payloadJson === undefined ? undefined : (JSON.parse(record.payloadJson) as unknown);
 }

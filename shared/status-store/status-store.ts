@@ -23,7 +23,7 @@ import { JobStateConflictError } from '../errors.ts';
 import { jobTable, statusShard } from '../job-table.ts';
 import { sourcesOf, type JobStatus } from '../lifecycle.ts';
 import { pipelineSettings } from '../pipeline-settings.ts';
-import { ERROR_MESSAGE_CHARS, boundedPayload, boundedResult, truncate, type JobRecord } from './job-record.ts';
+import { ERROR_MESSAGE_CHARS, boundedResult, failedPayloadJson, truncate, type JobRecord } from './job-record.ts';
 import type { ClaimToken, StatusStore, UnrunJob } from './store-contract.ts';
 import { ExpressionBuilder } from './update-expression.ts';
 
@@ -31,7 +31,7 @@ export interface StatusStoreOptions {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;
   /** Days a record lives after it finished. @defaultValue pipelineSettings.retention */
-  readonly retention?: { completedDays: number; failedDays: number; unfinishedDays: number };
+  readonly retention?: { completedDays: number; failedDays: number | null; unfinishedDays: number };
   /** Clock in epoch ms; tests may pin it. @defaultValue Date.now */
   readonly now?: () => number;
 }
@@ -262,9 +262,10 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
     async fail(target, { errors, reason, payload, overrides }) {
       const e = new ExpressionBuilder();
       e.set('finishedAt', isoNow()).set('errors', errors).set('lastError', truncate(reason, ERROR_MESSAGE_CHARS));
-      e.set('payload', payload === undefined ? undefined : boundedPayload(payload));
+      e.set('payloadJson', payload === undefined ? undefined : failedPayloadJson(payload));
       e.set('overrides', overrides && Object.keys(overrides).length > 0 ? overrides : undefined);
-      e.set('expiresAt', expiresAfter(retention.failedDays));
+      if (retention.failedDays === null) e.remove('expiresAt');
+      else e.set('expiresAt', expiresAfter(retention.failedDays));
       e.remove('leaseUntil', 'nextAttemptAt');
       if ('token' in target) {
         moveTo(e, target.token.id, 'failed');
@@ -303,7 +304,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.set('gen', toGen).set('attempts', 0).set('maxAttempts', maxAttempts);
       e.set('requeuedAt', isoNow()).set('expiresAt', expiresAfter(retention.unfinishedDays));
       // The new generation's message carries payload and overrides; a later failure stores them again.
-      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payload', 'overrides');
+      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payloadJson', 'overrides');
       await update(id, e, `failed (generation ${fromGen})`);
     },
 

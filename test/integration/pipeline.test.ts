@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deadLetterAttributeNames } from '../../shared/dead-letter.ts';
 import { encodeEnvelope } from '../../shared/envelope.ts';
 import type { JobStatus } from '../../shared/lifecycle.ts';
-import type { JobRecord } from '../../shared/status-store/job-record.ts';
+import { failedPayloadOf, type JobRecord } from '../../shared/status-store/job-record.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { attribute, queueDepth, receiveAll, startTestRuntime, waitFor } from './harness.ts';
 import { failedHookCalls, runsOf, testRegistry } from './test-jobs.ts';
@@ -64,7 +64,11 @@ describe('pipeline', () => {
     const failed = await settled(job.id, 'failed');
     expect(failed.attempts).toBe(2);
     expect(failed.lastError).toBe('attempts exhausted (2/2): Error: always fails');
-    expect(failed.payload).toEqual({});
+    expect(failedPayloadOf(failed)).toEqual({});
+    // Kept until an operator acts on it; the newest error keeps its stack.
+    expect(failed.expiresAt).toBeUndefined();
+    expect(failed.errors?.at(-1)?.stack).toMatch(/^Error: always fails\n\s+at /);
+    expect(failed.errors?.at(0)?.stack).toBeUndefined();
     expect(runsOf(job.id)).toHaveLength(2);
     expect(failedHookCalls).toContainEqual({ jobId: job.id, message: 'always fails' });
 
@@ -134,7 +138,7 @@ describe('pipeline', () => {
     for (const job of good) await settled(job.id, 'completed');
     const invalid = await settled(badPayloadId, 'failed');
     expect(invalid.lastError).toMatch(/^invalid payload for job "test.ok": value: /);
-    expect(invalid.payload).toEqual({ value: 'not a number' });
+    expect(failedPayloadOf(invalid)).toEqual({ value: 'not a number' });
     const unknown = await settled('poison-unknown-1', 'failed');
     expect(unknown.lastError).toBe('unknown job "test.nope": no job definition with that name is registered');
 

@@ -50,6 +50,7 @@ const PIPELINE_ALARMS = {
   'schedule-dead-letter-queue': 'critical',
   'delay-dispatcher-errors': 'critical',
   'delay-dispatcher-not-running': 'critical',
+  heartbeat: 'critical',
 } as const;
 
 let synth: SynthesizedPipeline;
@@ -73,14 +74,14 @@ beforeAll(() => {
 });
 
 describe('routing by severity', () => {
-  it('creates nine alarms per class and five for the table, schedules and dispatcher; no heartbeat by default', () => {
+  it('creates nine alarms per class and six for the table, schedules, dispatcher and the demo heartbeat', () => {
     const names = resourcesOfType(synth.json, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties['AlarmName']).sort();
     const expected = [
       ...classNames.flatMap((className) => Object.keys(CLASS_ALARMS).map((alarm) => `${PREFIX}-${className}-${alarm}`)),
       ...Object.keys(PIPELINE_ALARMS).map((alarm) => `${PREFIX}-${alarm}`),
     ].sort();
     expect(names).toEqual(expected);
-    expect(names).toHaveLength(9 * classNames.length + 5);
+    expect(names).toHaveLength(9 * classNames.length + 6);
   });
 
   it('sends every alarm, on ALARM and OK, to the topic of its severity, and says the severity', () => {
@@ -106,7 +107,8 @@ describe('routing by severity', () => {
 
   it('treats missing data as fine, except where silence is the incident', () => {
     for (const [, alarm] of resourcesOfType(synth.json, 'AWS::CloudWatch::Alarm')) {
-      const missing = alarm.Properties['AlarmName'] === `${PREFIX}-delay-dispatcher-not-running` ? 'breaching' : 'notBreaching';
+      const silenceAlarms = [`${PREFIX}-delay-dispatcher-not-running`, `${PREFIX}-heartbeat`];
+      const missing = silenceAlarms.includes(alarm.Properties['AlarmName'] as string) ? 'breaching' : 'notBreaching';
       expect(alarm.Properties['TreatMissingData']).toBe(missing);
     }
   });

@@ -16,6 +16,7 @@ new DemoStack(app, `sqs-jobs-demo-${context.stageName}`, {
   description: `sqs-jobs demo app, stage ${context.stageName}`,
   stageName: context.stageName,
   ...(context.alarmEmail !== undefined && { alarmEmail: context.alarmEmail }),
+  ...(context.warningEmail !== undefined && { warningEmail: context.warningEmail }),
   ...(context.dispatcherReservedConcurrency !== undefined && {
     dispatcherReservedConcurrency: context.dispatcherReservedConcurrency,
   }),

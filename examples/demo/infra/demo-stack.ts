@@ -41,6 +41,8 @@ export class DemoStack extends Stack {
     this.pipeline = new JobPipeline(this, 'Pipeline', {
       ...props,
       jobs: { entry: DEMO_JOBS_ENTRY },
+      // The `heartbeat` schedule runs demo.sleep every 5 minutes: three missed runs page.
+      heartbeat: props.heartbeat ?? { job: 'demo.sleep', withinMinutes: 15 },
       environment: { ...props.environment, [REPORT_BUCKET_ENV]: this.reportBucket.bucketName },
     });
     // Only the class that runs the report job may write to the bucket.

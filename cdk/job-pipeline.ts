@@ -19,7 +19,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { Grant, ManagedPolicy, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config.ts';
+import { ENV_FAILED_RETENTION_DAYS, pipelineEnvironment, type PipelineConfig, type QueueLocation } from '../shared/pipeline-config.ts';
 import { pipelineSettings, tableName } from '../shared/pipeline-settings.ts';
 import { defaultPriorityClasses, type PriorityClassCatalog } from '../shared/priority-classes.ts';
 import type { Schedule as CatalogSchedule } from '../shared/schedules/schedule-catalog.ts';
@@ -106,6 +106,11 @@ export interface JobPipelineProps {
    */
   readonly dispatcherReservedConcurrency?: number | null;
   /**
+   * Days a failed job's record is kept (DynamoDB TTL); by default it stays until an operator
+   * retries, forgets or flushes it. @default - until flushed
+   */
+  readonly failedJobRetentionDays?: number;
+  /**
    * A job that must complete at least once every `withinMinutes` (say, one scheduled every 5
    * minutes); a critical alarm fires when it does not, missing metrics included.
    * @default - no heartbeat alarm
@@ -120,6 +125,8 @@ export class JobPipeline extends Construct {
   /** `<namePrefix>-<stageName>`, the prefix of every physical name. */
   readonly resourcePrefix: string;
   readonly classNames: readonly string[];
+  /** Days a failed record is kept; undefined: until flushed. */
+  readonly failedJobRetentionDays: number | undefined;
   /** The app's jobs module as read at synth time; undefined without `jobs`. */
   readonly jobsModule: JobsModule | undefined;
   /** CloudWatch namespace of the job metrics (`POWERTOOLS_METRICS_NAMESPACE` of every consumer). */
@@ -164,7 +171,17 @@ export class JobPipeline extends Construct {
         dispatcherReservedConcurrency: props.dispatcherReservedConcurrency,
       }),
     });
+    const retentionDays = props.failedJobRetentionDays;
+    if (retentionDays !== undefined && !(Number.isInteger(retentionDays) && retentionDays >= 1)) {
+      problems.push(`failedJobRetentionDays must be a whole number of days >= 1 (got ${retentionDays})`);
+    }
     if (problems.length > 0) throw new JobPipelinePropsError(problems);
+    this.failedJobRetentionDays = retentionDays;
+    // Consumers and the dispatcher write failed records: they need the same retention.
+    const functionEnvironment = {
+      ...environment,
+      ...(retentionDays !== undefined ? { [ENV_FAILED_RETENTION_DAYS]: String(retentionDays) } : {}),
+    };
 
     this.jobsModule = jobsModule;
     this.stageName = stageName;
@@ -196,7 +213,7 @@ export class JobPipeline extends Construct {
         functionName: consumerFunctionName(this.resourcePrefix, className),
         serviceName: this.resourcePrefix,
         metricNamespace,
-        environment,
+        environment: functionEnvironment,
         ...(props.logRetention !== undefined && { logRetention: props.logRetention }),
         ...(props.tracing !== undefined && { tracing: props.tracing }),
       });
@@ -288,7 +305,11 @@ export class JobPipeline extends Construct {
         dlqUrl: classQueues.deadLetterQueue.queueUrl,
       };
     }
-    return { tableName: this.jobTable.table.tableName, queues };
+    return {
+      tableName: this.jobTable.table.tableName,
+      queues,
+      ...(this.failedJobRetentionDays !== undefined ? { failedRetentionDays: this.failedJobRetentionDays } : {}),
+    };
   }
 
   /** `SQS_JOBS_TABLE_NAME` and `SQS_JOBS_QUEUES` (all classes) for a producer's environment. */

@@ -6,7 +6,7 @@
  * const problems = pipelineProblems({ ...shape, stageName: 'pr 12' });
  * // ['stageName "pr 12" may contain only letters, digits, "-" and "_"']
  */
-import { ENV_CONSUMER_CLASS, ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config.ts';
+import { ENV_CONSUMER_CLASS, ENV_FAILED_RETENTION_DAYS, ENV_QUEUES, ENV_TABLE_NAME } from '../shared/pipeline-config.ts';
 import { deadLetterQueueName, queueRetentionSeconds, tableName } from '../shared/pipeline-settings.ts';
 import { priorityClassProblems, redriveMaxReceiveCount, type PriorityClass } from '../shared/priority-classes.ts';
 import { queueSpan, spanProblem } from '../shared/queue-span.ts';
@@ -28,6 +28,7 @@ export const RESERVED_CONSUMER_ENV = [
   ENV_TABLE_NAME,
   ENV_QUEUES,
   ENV_CONSUMER_CLASS,
+  ENV_FAILED_RETENTION_DAYS,
   'POWERTOOLS_SERVICE_NAME',
   'POWERTOOLS_METRICS_NAMESPACE',
   'NODE_OPTIONS',

@@ -20,7 +20,7 @@ import { pipelineEnvironment, type PipelineConfig } from '../shared/pipeline-con
 import { pipelineSettings } from '../shared/pipeline-settings.ts';
 import type { PriorityClassCatalog } from '../shared/priority-classes.ts';
 import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
-import { createStatusStore, type StatusStore } from '../shared/status-store/status-store.ts';
+import { createStatusStore, retentionFor, type StatusStore } from '../shared/status-store/status-store.ts';
 import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
 import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs.ts';
 import { sweepLostJobs } from '../lambdas/sweeper/sweep-lost-jobs.ts';
@@ -147,7 +147,7 @@ export async function startLocalRuntime<R extends JobRegistry>(
       if (raw) await ensureBucket(raw.s3, bucket);
     }
 
-    const store = createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName });
+    const store = createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, retention: retentionFor(config) });
     if (options.consume ?? true) {
       for (const [className, cls] of Object.entries(classes)) {
         const location = config.queues[className];

@@ -16,7 +16,7 @@ import type { JobRegistry } from '../../shared/job-registry.ts';
 import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-config.ts';
 import { DEADLINE_MARGIN_SECONDS } from '../../shared/priority-classes.ts';
 import { createScheduleLock } from '../../shared/status-store/schedule-lock.ts';
-import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store.ts';
+import { createStatusStore, retentionFor, type StatusStore } from '../../shared/status-store/status-store.ts';
 import { noJobMetrics, type JobMetrics } from './job-metrics.ts';
 import { createRecordProcessor } from './process-record.ts';
 import { collectVisibilityChanges } from './visibility-changes.ts';
@@ -61,7 +61,12 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     clients: options.clients,
     store:
       options.store ??
-      createStatusStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
+      createStatusStore({
+        documentClient: options.clients.dynamodb,
+        tableName: options.config.tableName,
+        retention: retentionFor(options.config),
+        now,
+      }),
     scheduleLock: createScheduleLock({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
     logger,
     metrics,

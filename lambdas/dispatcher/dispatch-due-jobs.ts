@@ -15,7 +15,7 @@ import type { PipelineConfig } from '../../shared/pipeline-config.ts';
 import { pipelineSettings } from '../../shared/pipeline-settings.ts';
 import { batchGetJobs } from '../../shared/status-store/batch-get.ts';
 import { statusIndexIds } from '../../shared/status-store/status-index.ts';
-import { createStatusStore, type StatusStore } from '../../shared/status-store/status-store.ts';
+import { createStatusStore, retentionFor, type StatusStore } from '../../shared/status-store/status-store.ts';
 
 export interface DispatchOptions {
   readonly clients: AwsClients;
@@ -39,7 +39,7 @@ export interface DispatchResult {
 export async function dispatchDueJobs(options: DispatchOptions): Promise<DispatchResult> {
   const { clients, config } = options;
   const now = options.now ?? Date.now;
-  const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, now });
+  const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, retention: retentionFor(config), now });
   const lookAheadMs = (options.lookAheadSeconds ?? pipelineSettings.maxQueueDelaySeconds) * 1000;
   // The index sorts scheduled jobs by due time: the earliest first.
   const ids = await statusIndexIds(clients.dynamodb, config.tableName, {

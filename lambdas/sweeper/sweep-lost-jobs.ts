@@ -42,8 +42,6 @@ export interface SweepOptions {
   readonly graceSeconds?: number;
   /** Most records one run reads per status. @defaultValue 1000 */
   readonly limit?: number;
-  /** Days a failed record is kept; undefined keeps it until flushed. */
-  readonly failedRetentionDays?: number;
   readonly onLost?: (record: SweptRecord) => void;
 }
 
@@ -137,7 +135,8 @@ async function failLost(options: SweepOptions, record: SweptRecord, nowMs: numbe
   e.set('status', 'failed').set('statusShard', statusShard('failed', record.id)).set('statusAt', at).set('finishedAt', at);
   e.set('lastError', truncate(reason, ERROR_MESSAGE_CHARS));
   e.set('errors', appendError(record.errors, { attempt: record.attempts, at, message: reason }));
-  if (options.failedRetentionDays !== undefined) e.set('expiresAt', Math.floor(nowMs / 1000) + options.failedRetentionDays * 86_400);
+  const days = options.config.failedRetentionDays;
+  if (days !== undefined) e.set('expiresAt', Math.floor(nowMs / 1000) + days * 86_400);
   else e.remove('expiresAt');
   e.remove('leaseUntil', 'nextAttemptAt', 'lostSuspectAt');
   unchanged(e, record);

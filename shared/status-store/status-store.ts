@@ -27,6 +27,11 @@ import { ERROR_MESSAGE_CHARS, boundedResult, failedPayloadJson, truncate, type J
 import type { ClaimToken, StatusStore, UnrunJob } from './store-contract.ts';
 import { ExpressionBuilder } from './update-expression.ts';
 
+/** The retention a pipeline's records get: the settings, with the pipeline's choice for failed jobs. */
+export function retentionFor(config: { readonly failedRetentionDays?: number }): NonNullable<StatusStoreOptions['retention']> {
+  return { ...pipelineSettings.retention, failedDays: config.failedRetentionDays ?? null };
+}
+
 export interface StatusStoreOptions {
   readonly documentClient: DynamoDBDocumentClient;
   readonly tableName: string;

@@ -88,6 +88,7 @@ beforeAll(() => {
       },
       classAlarmThresholds: { bulk: { waitTimeSeconds: 3600 } },
       environment: { FEATURE_FLAG: 'on' },
+      failedJobRetentionDays: 90,
       schedules: [hourly],
       scheduleRetry: { maxEventAge: Duration.minutes(5), retryAttempts: 0 },
       dispatcherReservedConcurrency: null,
@@ -131,9 +132,11 @@ describe('custom catalog, stage and prefix', () => {
     expect(mapping('acme-qa-default')?.['MaximumBatchingWindowInSeconds']).toBeUndefined();
   });
 
-  it('passes extra environment and log retention to every consumer', () => {
+  it('passes extra environment, the failed-job retention and log retention to every function', () => {
     for (const [, fn] of resourcesOfType(synth.json, 'AWS::Lambda::Function')) {
-      expect(fn.Properties['Environment']).toMatchObject({ Variables: { FEATURE_FLAG: 'on', POWERTOOLS_SERVICE_NAME: 'acme-qa' } });
+      expect(fn.Properties['Environment']).toMatchObject({
+        Variables: { FEATURE_FLAG: 'on', POWERTOOLS_SERVICE_NAME: 'acme-qa', SQS_JOBS_FAILED_RETENTION_DAYS: '90' },
+      });
     }
     for (const [, group] of resourcesOfType(synth.json, 'AWS::Logs::LogGroup')) {
       expect(group.Properties['RetentionInDays']).toBe(7);

@@ -11,7 +11,7 @@ import type { AwsClients } from '../aws-clients.ts';
 import type { JobRegistry } from '../job-registry.ts';
 import type { PipelineConfig } from '../pipeline-config.ts';
 import { queryJobs, type JobFilter } from '../status-store/job-query.ts';
-import { createStatusStore } from '../status-store/status-store.ts';
+import { createStatusStore, retentionFor } from '../status-store/status-store.ts';
 import type { AdminContext } from './admin-context.ts';
 import { failureStats } from './failure-stats.ts';
 import { forgetJobs, listFlushable } from './forget-jobs.ts';
@@ -33,7 +33,12 @@ export function createAdmin(options: AdminOptions) {
   const ctx: AdminContext = {
     ...options,
     now,
-    store: createStatusStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
+    store: createStatusStore({
+      documentClient: options.clients.dynamodb,
+      tableName: options.config.tableName,
+      retention: retentionFor(options.config),
+      now,
+    }),
     classNames: Object.keys(options.config.queues),
   };
   const list = (filter: JobFilter) => queryJobs(ctx.clients.dynamodb, ctx.config.tableName, filter, ctx.classNames);

@@ -344,7 +344,7 @@ function resolveJobs(props: JobPipelineProps): { jobsModule?: JobsModule; consum
     problems.push("jobs: required (e.g. { entry: 'src/jobs.ts' }), unless consumerEntry names a handler of your own");
   }
   if (problems.length > 0) throw new JobPipelinePropsError(problems);
-  const jobsModule = props.jobs ? readJobsModule(props.jobs) : undefined;
+  const jobsModule = props.jobs ? readJobsModule(props.jobs, { tracing: props.tracing ?? true }) : undefined;
   const consumerEntry = props.consumerEntry ?? (jobsModule as JobsModule).consumerEntry;
   const depsLockFilePath = props.depsLockFilePath ?? jobsModule?.depsLockFilePath ?? findLockFile(consumerEntry);
   if (depsLockFilePath === undefined) {

@@ -59,12 +59,24 @@ export function clientSettings(timeouts: Partial<ClientTimeouts> = {}) {
   } as const;
 }
 
+/** Instruments a client before its first request, e.g. Powertools' `tracer.captureAWSv3Client`. */
+export interface ClientTracer {
+  captureAWSv3Client<T>(client: T): T;
+}
+
 export function createAwsClients(
-  config: { sqs?: SQSClientConfig; dynamodb?: DynamoDBClientConfig; timeouts?: Partial<ClientTimeouts> } = {},
+  config: {
+    sqs?: SQSClientConfig;
+    dynamodb?: DynamoDBClientConfig;
+    timeouts?: Partial<ClientTimeouts>;
+    /** X-Ray: each call becomes a subsegment, and SQS carries the trace to the consumer. @defaultValue none */
+    tracer?: ClientTracer;
+  } = {},
 ): AwsClients {
+  const trace = <T>(client: T): T => (config.tracer ? config.tracer.captureAWSv3Client(client) : client);
   return {
-    sqs: createSqsClient(config.sqs, config.timeouts),
-    dynamodb: toDocumentClient(createDynamoDBClient(config.dynamodb, config.timeouts)),
+    sqs: trace(createSqsClient(config.sqs, config.timeouts)),
+    dynamodb: toDocumentClient(trace(createDynamoDBClient(config.dynamodb, config.timeouts))),
   };
 }
 

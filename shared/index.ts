@@ -51,7 +51,7 @@ export {
   type PipelineConfig,
   type QueueLocation,
 } from './pipeline-config.ts';
-export { createAwsClients, DEFAULT_CLIENT_TIMEOUTS, type AwsClients, type ClientTimeouts } from './aws-clients.ts';
+export { createAwsClients, DEFAULT_CLIENT_TIMEOUTS, type AwsClients, type ClientTimeouts, type ClientTracer } from './aws-clients.ts';
 export { createAdmin, type Admin, type AdminOptions } from './admin/admin.ts';
 export { jobStatuses, type JobStatus } from './lifecycle.ts';
 export type { JobErrorEntry, JobRecord } from './status-store/job-record.ts';

@@ -77,7 +77,7 @@ export function renderStats(stats: PipelineStats, catalog: PriorityClassCatalog,
         visible: paint(String(c.visible), depthLevel(c.visible), color),
         'in flight': c.inFlight,
         delayed: c.delayed,
-        dlq: paint(String(c.dlqDepth), c.dlqDepth > thresholds.dlqDepth ? 'critical' : 'ok', color),
+        dlq: paint(String(c.dlqDepth), c.dlqDepth > thresholds.dlqDepth ? 'warning' : 'ok', color),
         'oldest queued': age === null ? '-' : paint(`${age}s`, age > ageLimit ? 'warning' : 'ok', color),
       };
     }),

@@ -11,9 +11,9 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import middy from '@middy/core';
+import middy, { type MiddlewareObj } from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createAwsClients, type AwsClients } from '../../shared/aws-clients.ts';
+import { createAwsClients, type AwsClients, type ClientTracer } from '../../shared/aws-clients.ts';
 import type { JobLogger } from '../../shared/define-job.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import type { JobRegistry } from '../../shared/job-registry.ts';
@@ -26,8 +26,15 @@ export interface ConsumerHandlerOptions {
   readonly className?: string;
   /** @defaultValue from `SQS_JOBS_TABLE_NAME` and `SQS_JOBS_QUEUES` */
   readonly config?: PipelineConfig;
-  /** @defaultValue clients from the environment */
+  /** @defaultValue clients from the environment (traced when `tracer` is given) */
   readonly clients?: AwsClients;
+  /**
+   * A Powertools `Tracer`: the consumer's AWS calls become X-Ray subsegments. Pair it with
+   * `middlewares: [captureLambdaHandler(tracer)]`. @defaultValue no tracing
+   */
+  readonly tracer?: ClientTracer;
+  /** More middy middlewares around the handler (tracing, parameters, …). @defaultValue none */
+  readonly middlewares?: readonly MiddlewareObj[];
 }
 
 export type ConsumerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -41,11 +48,13 @@ export function createConsumerHandler(registry: JobRegistry, options: ConsumerHa
     registry,
     className,
     config: options.config ?? loadPipelineConfig(),
-    clients: options.clients ?? createAwsClients(),
+    clients: options.clients ?? createAwsClients(options.tracer ? { tracer: options.tracer } : {}),
     logger: powertoolsJobLogger(logger),
     metrics: createEmfJobMetrics(className),
   });
-  return middy(consume).use(injectLambdaContext(logger));
+  return middy(consume)
+    .use(injectLambdaContext(logger))
+    .use([...(options.middlewares ?? [])]);
 }
 
 /** Powertools takes extra keys as a rest parameter; the consumer passes one object. */

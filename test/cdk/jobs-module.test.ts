@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { JobPipeline } from '../../cdk/job-pipeline.ts';
+import { consumerEntrySource } from '../../cdk/jobs-module.ts';
 import { JobPipelinePropsError } from '../../cdk/validate-pipeline-props.ts';
 import { defaultPriorityClasses } from '../../shared/priority-classes.ts';
 import { FIXTURE_ENTRY, resourcesOfType } from './pipeline-template.ts';
@@ -63,5 +64,17 @@ describe('JobPipeline over an app module', () => {
     ]);
     expect(problemsOf({})).toEqual([expect.stringMatching(/^jobs: required/)]);
     expect(problemsOf({ consumerEntry: FIXTURE_ENTRY })).toEqual([]);
+  });
+});
+
+describe('the generated consumer entry', () => {
+  it('wires Powertools Tracer in only when tracing is on and the app has it', () => {
+    const plain = consumerEntrySource('/app/src/jobs.ts', 'jobRegistry', false);
+    expect(plain).toContain('import * as app from "/app/src/jobs.ts";');
+    expect(plain).toContain('export const handler = createConsumerHandler(registry);');
+    expect(plain).not.toContain('tracer');
+    const traced = consumerEntrySource('/app/src/jobs.ts', 'jobRegistry', true);
+    expect(traced).toContain("import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';");
+    expect(traced).toContain('createConsumerHandler(registry, { tracer, middlewares: [captureLambdaHandler(tracer)] })');
   });
 });

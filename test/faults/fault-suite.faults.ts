@@ -217,6 +217,8 @@ describe('fault injection', () => {
 
     const accepted = new Map<string, string>();
     const rejected: { job: string; error: string }[] = [];
+    /** No enqueue here uses an idempotency key: a `duplicate` answer for a fresh job is wrong. */
+    const duplicateAnswers: string[] = [];
     let finalConsumer: ConsumerProcess | undefined;
     try {
       let consumer = await startReadyConsumer(sizes.rate);
@@ -235,6 +237,7 @@ describe('fault injection', () => {
               try {
                 const job = await rt.jobs.enqueue(entry.job, entry.payload as never);
                 accepted.set(job.id, entry.job);
+                if (job.duplicate) duplicateAnswers.push(job.id);
               } catch (error) {
                 rejected.push({ job: entry.job, error: errorMessage(error) });
               }
@@ -243,8 +246,10 @@ describe('fault injection', () => {
               const entries = chunk.map(entryFor);
               const results = await rt.jobs.enqueueMany(entries);
               results.forEach((result, i) => {
-                if (result.ok) accepted.set(result.job.id, entries[i]!.job);
-                else rejected.push({ job: entries[i]!.job, error: result.error.message });
+                if (result.ok) {
+                  accepted.set(result.job.id, entries[i]!.job);
+                  if (result.job.duplicate) duplicateAnswers.push(result.job.id);
+                } else rejected.push({ job: entries[i]!.job, error: result.error.message });
               });
             }),
           ]);
@@ -318,8 +323,12 @@ describe('fault injection', () => {
       }
       const effects = readLines<EffectLine>(files.effects);
       const logs = readLines<LogLine>(files.consumerLog);
+      const verdictExtra: string[] = [];
       const consumerFaults: FaultCounts = {};
       for (const fault of readLines<InjectedFault>(files.consumerFaults).lines) countFault(consumerFaults, 'consumer', fault);
+      for (const id of duplicateAnswers) {
+        verdictExtra.push(`enqueue of new job ${id} (no idempotency key) answered duplicate: true, so no message was sent`);
+      }
       const verdict = judge({ accepted, records, effects: effects.lines, logs: logs.lines, deadLetters, killedPids, leftInQueues });
 
       const faultTotals = { ...producerFaults, ...consumerFaults };
@@ -338,6 +347,7 @@ describe('fault injection', () => {
         consumerStarts: consumers.length,
         consumerStartFailures: startFailures,
         ...verdict.figures,
+        duplicateEnqueueAnswers: duplicateAnswers.length,
         deadLetterCopies: deadLetters.length,
         tornLines: effects.torn + logs.torn,
         settleFaults: sizes.settleFaults,
@@ -345,13 +355,14 @@ describe('fault injection', () => {
         durationSeconds: Math.round((Date.now() - started) / 100) / 10,
         problems: verdict.problems.length,
       };
+      verdict.problems.push(...verdictExtra);
       writeFileSync(files.figures, `${JSON.stringify({ ...figures, problemList: verdict.problems }, null, 2)}\n`);
       say(
         `FIGURES jobs=${figures.jobs} rejected=${figures.rejectedEnqueues} faults=${figures.faultsTotal} ` +
           `[producer: ${byKind('producer')}] [consumer: ${byKind('consumer')}] kills=${figures.kills} ` +
           `lost=${figures.lost} duplicated-effects=${figures.duplicatesKillWindow} (kill windows) ` +
           `+${figures.duplicatesCompletionWrite} (failed completion writes) unexplained=${figures.duplicatesUnexplained} ` +
-          `message-lost=${figures.messageLost} mismatches=${figures.outcomeMismatches} status=${JSON.stringify(figures.byStatus)} ` +
+          `message-lost=${figures.messageLost} duplicate-enqueue-answers=${figures.duplicateEnqueueAnswers} mismatches=${figures.outcomeMismatches} status=${JSON.stringify(figures.byStatus)} ` +
           `duration=${figures.durationSeconds}s → ${files.figures}`,
       );
       for (const problem of verdict.problems.slice(0, 40)) say(`PROBLEM ${problem}`);

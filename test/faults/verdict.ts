@@ -93,10 +93,13 @@ export function judge(input: VerdictInput): Verdict {
     }
     const effects = done.get(id) ?? [];
     const reason = record.lastError ?? '';
-    if (record.status === 'failed' && reason.startsWith('message lost')) messageLost++;
+    if (record.status === 'failed' && reason.startsWith('message lost')) {
+      messageLost++;
+      problems.push(`job ${id} (${name}) was accepted but failed as ${reason.slice(0, 100)}; ${effects.length} effect(s), ${record.attempts} attempt(s)`);
+    }
 
     const expected = expectedOutcome[name];
-    if (expected && (record.status !== expected.status || (expected.reason && !expected.reason.test(reason)))) {
+    if (expected && !reason.startsWith('message lost') && (record.status !== expected.status || (expected.reason && !expected.reason.test(reason)))) {
       outcomeMismatches++;
       problems.push(`job ${id} (${name}) ended ${record.status}${reason ? ` (${reason.slice(0, 160)})` : ''}, expected ${expected.status}; ${effects.length} effect(s)`);
     }

@@ -13,6 +13,7 @@ import { registerJobCommands } from './commands/job-commands.ts';
 import { registerObserveCommands } from './commands/observe-commands.ts';
 import { registerRepairCommands } from './commands/repair-commands.ts';
 import { registerScheduleCommands } from './commands/schedule-commands.ts';
+import { registerDashboardCommand } from './commands/dashboard-command.ts';
 
 const program = new Command('sqs-jobs')
   .description('Operate an sqs-jobs pipeline: jobs, failures, retries, DLQ redrive, stats, health.')
@@ -28,6 +29,7 @@ registerJobCommands(program, cli);
 registerRepairCommands(program, cli);
 registerObserveCommands(program, cli);
 registerScheduleCommands(program, cli);
+registerDashboardCommand(program, cli);
 program.addCommand(devCommand((command) => cli.app(command)));
 
 /** One line naming the problem: ours as they are, AWS's with the service's error name. */

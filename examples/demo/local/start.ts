@@ -4,7 +4,9 @@
  * a smoke test: exit 0 once every demo job reached its expected state, 1 if not.
  */
 import { Command, Option } from 'commander';
+import { createAdmin } from 'sqs-jobs';
 import { addDevOptions, startDev, type DevOptions } from 'sqs-jobs/local';
+import { startDashboard, type Dashboard } from '../../../dashboard/server.ts';
 import { jobRegistry, schedules } from '../src/jobs.ts';
 import { REPORT_BUCKET_ENV } from '../src/jobs/generate-report.ts';
 import {
@@ -24,6 +26,7 @@ interface DemoOptions extends DevOptions {
   readonly exitWhenSettled?: boolean;
   readonly settleTimeout: number;
   readonly demo: boolean;
+  readonly dashboard: boolean;
 }
 
 const REPORT_BUCKET = 'sqs-jobs-demo-reports';
@@ -31,11 +34,20 @@ const REPORT_BUCKET = 'sqs-jobs-demo-reports';
 async function runDemo(options: DemoOptions): Promise<number> {
   process.env[REPORT_BUCKET_ENV] ??= REPORT_BUCKET;
   const webhooks = await startWebhookReceiver();
+  let dashboard: Dashboard | undefined;
   const dev = await startDev({ registry: jobRegistry, schedules }, options, {
     buckets: [REPORT_BUCKET],
-    beforeStop: () => webhooks.close(),
+    beforeStop: async () => {
+      await Promise.all([webhooks.close(), dashboard?.close()]);
+    },
   });
   dev.printEnvironment();
+  if (options.dashboard) {
+    // The operator's web dashboard over this pipeline, live while the demo runs.
+    const { config, clients } = dev.runtime;
+    dashboard = await startDashboard({ admin: createAdmin({ registry: jobRegistry, config, clients }), registry: jobRegistry, schedules, config });
+    console.log(`Dashboard: ${dashboard.url}\n`);
+  }
   if (!options.demo) {
     console.log('Pipeline running. Ctrl-C stops it.');
     await dev.stopped;
@@ -72,6 +84,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     await dev.stop();
     return problems.length === 0 ? 0 : 1;
   }
+  if (dashboard) console.log(`\nDashboard: ${dashboard.url}`);
   console.log('\nPipeline still running (enqueue more with the SDK or the CLI). Ctrl-C stops it.');
   await dev.stopped;
   return 0;
@@ -82,6 +95,7 @@ addDevOptions(new Command('npm start'))
   .option('--exit-when-settled', 'exit once the demo settles: 0 if every job reached its expected state, 1 if not')
   .addOption(new Option('--settle-timeout <seconds>', 'give up waiting for the demo after this long').default(120).argParser(Number))
   .option('--no-demo', 'run the pipeline only, without the demo jobs')
+  .option('--no-dashboard', 'do not serve the web dashboard')
   .action(async (options: DemoOptions) => {
     process.exit(await runDemo(options));
   })

@@ -122,7 +122,7 @@ export function FailedPage({ meta, query }: { meta: DashboardMeta; query: URLSea
                   <td>{job.class}</td>
                   <td>{job.attempts}/{job.maxAttempts}</td>
                   <td>{time(job.finishedAt ?? job.statusAt)}</td>
-                  <td class="reason" title={job.lastError}>{truncate(job.lastError, 90)}</td>
+                  <td class="reason" title={job.lastError}>{truncate(job.lastError, 160)}</td>
                   <td class="row-actions">
                     <ConfirmButton label="Retry" question="Retry?" onConfirm={act('retried', '/api/retry', { ids: [job.id] })} />
                     <a href={`#/jobs/${encodeURIComponent(job.id)}?edit=1`}>Edit payload</a>

@@ -120,9 +120,11 @@ export async function startLocalRuntime<R extends JobRegistry>(
   }
 
   const raw = emulators ? awsClientsFor(emulators.endpoint) : undefined;
-  // Without embedded emulators the SDK resolves endpoint, region and credentials itself.
-  const sqs = raw?.sqs ?? createSqsClient();
-  const dynamodb = raw?.dynamodb ?? createDynamoDBClient();
+  // Without embedded emulators the SDK resolves region and credentials itself. An endpoint from
+  // the environment is passed explicitly, so queue URLs are rebased onto it (an emulator's URLs
+  // name hosts such as sqs.<region>.localhost that do not resolve).
+  const sqs = raw?.sqs ?? createSqsClient(fromEnvironment.sqs ? { endpoint: fromEnvironment.sqs } : {});
+  const dynamodb = raw?.dynamodb ?? createDynamoDBClient(fromEnvironment.dynamodb ? { endpoint: fromEnvironment.dynamodb } : {});
   options.configureClients?.({ sqs, dynamodb });
   const clients: AwsClients = { sqs, dynamodb: toDocumentClient(dynamodb) };
 

@@ -50,6 +50,9 @@ export function decideOnConflict(
       if ((record.leaseUntil ?? 0) > nowMs) {
         return { kind: 'defer', seconds: secondsUntil(record.leaseUntil ?? nowMs, nowMs) + 1, why: 'job is running elsewhere' };
       }
+      // The claim saw the lease still holding (its clock, or a retried request, ran earlier):
+      // with attempts left the next delivery claims it.
+      if (record.attempts < record.maxAttempts) return { kind: 'defer', seconds: 1, why: 'lease just ended' };
       return exhausted(record);
     case 'scheduled':
       // The dispatcher sent the message but has not marked it queued yet.

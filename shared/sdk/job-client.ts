@@ -85,7 +85,12 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
 
   async function record(prepared: PreparedJob): Promise<{ created: boolean; job: EnqueuedJob; resend: boolean }> {
     try {
-      const { created, record: stored } = await store.createQueued(prepared.record);
+      const outcome = await store.createQueued(prepared.record);
+      const stored = outcome.record;
+      // The SDK retried a PutItem whose response was lost: the record it finds is this call's own.
+      const ours =
+        stored.enqueuedAt === prepared.record.enqueuedAt && stored.gen === 1 && (stored.status === 'queued' || stored.status === 'scheduled');
+      const created = outcome.created || ours;
       const neverPickedUp =
         !created && stored.status === 'queued' && stored.gen === 1 && stored.attempts === 0 && (stored.nextAttemptAt ?? 0) <= now();
       return {

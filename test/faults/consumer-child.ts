@@ -77,11 +77,6 @@ const runtime = await startLocalRuntime({
   logger,
   sweep: { intervalMs: config.sweepIntervalMs, graceSeconds: config.sweepGraceSeconds },
   configureClients: (clients) => {
-    // Workaround (library bug, see README of this folder): with endpoints from the environment the
-    // runtime keeps fauxqs's `sqs.<region>.localhost` queue URLs, and the SDK's queueUrlMiddleware
-    // sends requests to that host, which does not resolve. Without the middleware the requests go
-    // to AWS_ENDPOINT_URL_SQS. FAULT_KEEP_QUEUE_URL_HOST=1 keeps it, to reproduce.
-    if (process.env.FAULT_KEEP_QUEUE_URL_HOST !== '1') clients.sqs.middlewareStack.remove('queueUrlMiddleware');
     traceReceives(clients.sqs);
     injectFaults(clients, {
       rate: config.rate,

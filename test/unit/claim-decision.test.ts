@@ -46,6 +46,12 @@ describe('decideOnConflict', () => {
     expect(decision).toMatchObject({ kind: 'exhausted', why: expect.stringMatching(/3\/3/) });
   });
 
+  it('defers, never fails, a running job whose lease just ended while attempts remain', () => {
+    // The claim judged the lease against an earlier moment (a delayed or retried request).
+    const decision = decideOnConflict(record({ status: 'running', attempts: 1, maxAttempts: 3, leaseUntil: NOW - 1 }), { gen: 1 }, NOW);
+    expect(decision).toEqual({ kind: 'defer', seconds: 1, why: 'lease just ended' });
+  });
+
   it('holds back a newer generation whose retry is not recorded yet', () => {
     expect(decideOnConflict(record({ status: 'failed', gen: 1 }), { gen: 2 }, NOW)).toMatchObject({ kind: 'defer', seconds: 2 });
   });

@@ -6,7 +6,7 @@
  * @example
  * await buildDashboard({ outdir: '/tmp/dashboard-assets' }); // tests build to a folder of their own
  */
-import { copyFile, mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -14,6 +14,8 @@ const WEB = join(import.meta.dirname, 'web');
 export const DEFAULT_OUTDIR = join(import.meta.dirname, '..', 'dist', 'dashboard', 'public');
 
 export async function buildDashboard({ outdir = DEFAULT_OUTDIR, minify = true } = {}): Promise<string> {
+  // A clean folder, so nothing stale ships.
+  await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   await build({
     entryPoints: { app: join(WEB, 'main.tsx') },

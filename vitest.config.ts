@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^sqs-jobs\/cdk$/, replacement: source('./cdk/index.ts') },
       { find: /^sqs-jobs\/lambda$/, replacement: source('./lambdas/index.ts') },
       { find: /^sqs-jobs\/local$/, replacement: source('./local/index.ts') },
+      { find: /^sqs-jobs\/dashboard$/, replacement: source('./dashboard/index.ts') },
     ],
   },
   test: {

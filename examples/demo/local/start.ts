@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { createAdmin } from 'sqs-jobs';
 import { addDevOptions, startDev, type DevOptions } from 'sqs-jobs/local';
-import { startDashboard, type Dashboard } from '../../../dashboard/server.ts';
+import { startDashboard, type Dashboard } from 'sqs-jobs/dashboard';
 import { jobRegistry, schedules } from '../src/jobs.ts';
 import { REPORT_BUCKET_ENV } from '../src/jobs/generate-report.ts';
 import {

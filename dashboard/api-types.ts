@@ -10,9 +10,13 @@ import type { PipelineStats } from '../shared/admin/pipeline-stats.ts';
 import type { RedriveProgress, RedriveResult } from '../shared/admin/redrive.ts';
 import type { JobRecord } from '../shared/status-store/job-record.ts';
 import type { JobStatus } from '../shared/lifecycle.ts';
-import type { ScheduleListing } from '../cli/commands/schedule-commands.ts';
+import type { ScheduleListing as CatalogListing } from '../cli/commands/schedule-commands.ts';
+import type { LastTick } from '../shared/admin/last-ticks.ts';
 
-export type { FailureStats, HealthReport, JobActionResult, JobRecord, JobStatus, JobView, PipelineStats, RedriveResult, ScheduleListing };
+export type { FailureStats, HealthReport, JobActionResult, JobRecord, JobStatus, JobView, LastTick, PipelineStats, RedriveResult };
+
+/** A catalog entry with its next fire times and its last tick (null before the first). */
+export type ScheduleListing = CatalogListing & { readonly lastTick: LastTick | null };
 
 export type Level = 'ok' | 'warning' | 'critical';
 

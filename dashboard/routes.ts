@@ -111,8 +111,11 @@ export function apiRoutes(deps: ApiDeps) {
       if (!task) throw new ApiError(404, { error: 'no such redrive' });
       return task;
     }],
-    ['GET', /^\/api\/schedules$/, async (_, query) =>
-      listSchedules(deps.schedules, new Date(Math.floor(Date.now() / 1000) * 1000), Math.min(10, Number(query.get('count') ?? 3)))],
+    ['GET', /^\/api\/schedules$/, async (_, query) => {
+      const listing = listSchedules(deps.schedules, new Date(Math.floor(Date.now() / 1000) * 1000), Math.min(10, Number(query.get('count') ?? 3)));
+      const ticks = await admin.lastTicks(deps.schedules);
+      return listing.map((s) => ({ ...s, lastTick: ticks.get(s.name) ?? null }));
+    }],
     ['POST', /^\/api\/schedules\/run$/, (_, __, body) =>
       runScheduleNow(admin.context.clients.sqs, deps.config, deps.schedules, String(body.name ?? ''))],
   ];

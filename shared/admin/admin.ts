@@ -17,7 +17,9 @@ import { failureStats } from './failure-stats.ts';
 import { forgetJobs, listFlushable } from './forget-jobs.ts';
 import { checkHealth } from './health-check.ts';
 import { showJob } from './job-view.ts';
+import { lastTicks } from './last-ticks.ts';
 import { pipelineStats } from './pipeline-stats.ts';
+import type { Schedule } from '../schedules/schedule-catalog.ts';
 import { redriveDeadLetters, type RedriveMethod, type RedriveProgress } from './redrive.ts';
 import { retryAllJobs, retryJobs, type RetryOptions } from './retry-jobs.ts';
 
@@ -56,6 +58,7 @@ export function createAdmin(options: AdminOptions) {
     forget: (ids: readonly string[]) => forgetJobs(ctx, ids),
     stats: () => pipelineStats(ctx),
     health: (health?: { slowMs?: number; timeoutMs?: number }) => checkHealth(ctx, health),
+    lastTicks: (schedules: readonly Schedule[]) => lastTicks(ctx, schedules),
   };
 }
 

@@ -129,6 +129,11 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await row.filter({ hasText: 'sent:' }).waitFor();
     const jobId = (await row.locator('.ok a').textContent()) ?? '';
     await settled(jobId, 'completed');
+    // The last tick and how it ended, read back from the table.
+    await page.reload();
+    const lastTick = page.getByTestId('last-tick-heartbeat');
+    await lastTick.filter({ hasText: 'completed' }).waitFor();
+    expect(await lastTick.locator('a').getAttribute('href')).toBe(`#/jobs/${jobId}`);
     await shot('schedules');
   });
 });

@@ -1,4 +1,4 @@
-/** Schedules: the app's catalog with each entry's next fire times; "run now" sends one tick. */
+/** Schedules: the app's catalog with each entry's next fire times and last tick; "run now" sends one tick. */
 import { useState } from 'preact/hooks';
 import type { ScheduleListing, TickRunResult } from '../../api-types.ts';
 import { get, post } from '../api.ts';
@@ -25,10 +25,10 @@ export function SchedulesPage() {
       <p class="muted">Next fire times in UTC; rate schedules are counted from now here, on AWS from when the schedule was created.</p>
       <table data-testid="schedules">
         <thead>
-          <tr><th>name</th><th>expression</th><th>job</th><th>class</th><th>overlap</th><th>next</th><th /></tr>
+          <tr><th>name</th><th>expression</th><th>job</th><th>class</th><th>overlap</th><th>next</th><th>last tick</th><th /></tr>
         </thead>
         <tbody>
-          {data.length === 0 && <tr><td colSpan={7}>(no schedules in the app's config)</td></tr>}
+          {data.length === 0 && <tr><td colSpan={8}>(no schedules in the app's config)</td></tr>}
           {data.map((s) => {
             const outcome = runs[s.name];
             return (
@@ -39,6 +39,17 @@ export function SchedulesPage() {
                 <td>{s.class}</td>
                 <td>{s.overlap}</td>
                 <td>{s.error ? <span class="critical">{s.error}</span> : !s.enabled ? 'disabled' : s.next.map((t) => <div key={t}>{time(t)}</div>)}</td>
+                <td data-testid={`last-tick-${s.name}`}>
+                  {s.lastTick ? (
+                    <>
+                      <a href={hashFor(`jobs/${s.lastTick.jobId}`)}>{time(s.lastTick.enqueuedAt)}</a>{' '}
+                      <span class={s.lastTick.status === 'failed' ? 'critical' : s.lastTick.status === 'completed' ? 'ok' : ''}>{s.lastTick.status}</span>
+                      {s.lastTick.lastError && <div><small class="muted">{s.lastTick.lastError}</small></div>}
+                    </>
+                  ) : (
+                    <span class="muted">none yet</span>
+                  )}
+                </td>
                 <td>
                   <ConfirmButton label="Run now" question={`Send one ${s.name} tick now?`} onConfirm={run(s.name)} />
                   {typeof outcome === 'string' && <ErrorLine error={outcome} />}

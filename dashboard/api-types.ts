@@ -18,7 +18,9 @@ export type { FailureStats, HealthReport, JobActionResult, JobRecord, JobStatus,
 /** A catalog entry with its next fire times and its last tick (null before the first). */
 export type ScheduleListing = CatalogListing & { readonly lastTick: LastTick | null };
 
-export type Level = 'ok' | 'warning' | 'critical';
+import type { Level } from '../shared/threshold-levels.ts';
+
+export type { Level };
 
 /** Threshold levels next to the numbers, computed as `sqs-jobs monitor` computes them. */
 export interface StatsLevels {

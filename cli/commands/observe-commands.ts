@@ -6,6 +6,7 @@ import { oldestMessageAgeThresholdSeconds } from '../../shared/alarm-thresholds.
 import { jobStatuses } from '../../shared/lifecycle.ts';
 import { pipelineSettings } from '../../shared/pipeline-settings.ts';
 import type { PriorityClassCatalog } from '../../shared/priority-classes.ts';
+import { deadLetterLevel, failureRateLevel, queueDepthLevel, type Level } from '../../shared/threshold-levels.ts';
 import type { CommandContext } from '../command-context.ts';
 import { parseCount, printJson, table } from '../output.ts';
 
@@ -53,7 +54,6 @@ export function registerObserveCommands(program: Command, cli: CommandContext): 
     });
 }
 
-type Level = 'ok' | 'warning' | 'critical';
 
 function paint(text: string, level: Level, color: boolean): string {
   if (level === 'ok') return text;
@@ -65,8 +65,6 @@ function paint(text: string, level: Level, color: boolean): string {
 /** Stats as tables; with thresholds from the same settings the CloudWatch alarms use. */
 export function renderStats(stats: PipelineStats, catalog: PriorityClassCatalog, color: boolean): string {
   const { thresholds } = pipelineSettings;
-  const depthLevel = (n: number): Level =>
-    n >= thresholds.queueDepth.critical ? 'critical' : n >= thresholds.queueDepth.warning ? 'warning' : 'ok';
   const classes = table(
     stats.classes.map((c) => {
       const cls = Object.hasOwn(catalog, c.class) ? catalog[c.class] : undefined;
@@ -74,10 +72,10 @@ export function renderStats(stats: PipelineStats, catalog: PriorityClassCatalog,
       const age = c.oldestQueuedSeconds;
       return {
         class: c.class,
-        visible: paint(String(c.visible), depthLevel(c.visible), color),
+        visible: paint(String(c.visible), queueDepthLevel(c.visible), color),
         'in flight': c.inFlight,
         delayed: c.delayed,
-        dlq: paint(String(c.dlqDepth), c.dlqDepth > thresholds.dlqDepth ? 'warning' : 'ok', color),
+        dlq: paint(String(c.dlqDepth), deadLetterLevel(c.dlqDepth), color),
         'oldest queued': age === null ? '-' : paint(`${age}s`, age > ageLimit ? 'warning' : 'ok', color),
       };
     }),
@@ -86,14 +84,7 @@ export function renderStats(stats: PipelineStats, catalog: PriorityClassCatalog,
   const statuses = jobStatuses.map((s) => `${s} ${stats.jobsByStatus[s]}`).join('  ');
   const finished = stats.throughput.lastHour;
   const rate = stats.failureRate;
-  const rateLevel: Level =
-    rate === null || finished < thresholds.failureRate.minJobs
-      ? 'ok'
-      : rate >= thresholds.failureRate.critical
-        ? 'critical'
-        : rate >= thresholds.failureRate.warning
-          ? 'warning'
-          : 'ok';
+  const rateLevel = failureRateLevel(rate, finished);
   const durations = table(
     stats.durations.map((d) => ({ job: d.job, count: d.count, 'p50 ms': d.p50, 'p95 ms': d.p95, 'p99 ms': d.p99 })),
     ['job', 'count', 'p50 ms', 'p95 ms', 'p99 ms'],

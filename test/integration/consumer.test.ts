@@ -3,7 +3,6 @@
  * that need exact control over deliveries: duplicates, partial batches, the deadline. Also the
  * SDK's idempotency and its behaviour when a service is unreachable.
  */
-import { createServer } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
@@ -20,6 +19,7 @@ import { queueArn } from '../../local/provision.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { queueDepth, startTestRuntime, testClasses } from './harness.ts';
 import { openGate, runsOf, testRegistry } from './test-jobs.ts';
+import { closedPort } from '../helpers/ports.ts';
 
 let runtime: LocalRuntime<typeof testRegistry>;
 let consume: SqsBatchHandler;
@@ -65,13 +65,6 @@ async function unreachable() {
   return { endpoint: `http://127.0.0.1:${await closedPort()}`, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
 }
 
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 describe('consumer', () => {
   it('runs a job once when the same message is delivered twice', async () => {

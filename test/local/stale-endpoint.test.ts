@@ -1,23 +1,15 @@
 /** An endpoint left in the environment by an earlier run: the runtime names it and the fix. */
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLocalRuntime } from '../../local/runtime.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import { createJobRegistry } from '../../shared/job-registry.ts';
+import { closedPort } from '../helpers/ports.ts';
 
 const saved = { ...process.env };
 afterEach(() => {
   process.env = { ...saved };
 });
 
-/** A port nothing listens on: bound once, then closed. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('startLocalRuntime with a stale endpoint in the environment', () => {
   it('fails with one error naming the variables and how to use the embedded emulators', async () => {

@@ -3,12 +3,12 @@
  * adaptive retry mode. The handler resolves its settings on its first request, so each client
  * sends one to a closed port before its settings are read.
  */
-import { createServer } from 'node:net';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { ListQueuesCommand } from '@aws-sdk/client-sqs';
 import { describe, expect, it } from 'vitest';
 import { createAwsClients, sqsOperationOf } from '../../shared/aws-clients.ts';
 import { awsClientsFor, LOCAL_CREDENTIALS, LOCAL_REGION } from '../../local/emulators.ts';
+import { closedPort } from '../helpers/ports.ts';
 
 interface ClientLike {
   send(command: never): Promise<unknown>;
@@ -19,14 +19,6 @@ interface ClientLike {
   };
 }
 
-/** A port nothing listens on: requests to it fail at once. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function settingsOf(client: ClientLike, command: unknown) {
   await client.send(command as never).catch(() => undefined);

@@ -37,5 +37,6 @@ export async function buildDashboard({ outdir = DEFAULT_OUTDIR, minify = true } 
 
 if (import.meta.filename === process.argv[1]) {
   const outdir = await buildDashboard();
-  console.log(`dashboard built into ${outdir}`);
+  // stderr: `npm pack --json` runs this build and its stdout must stay JSON.
+  console.error(`dashboard built into ${outdir}`);
 }

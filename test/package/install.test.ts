@@ -64,7 +64,9 @@ describe('the packed package', () => {
       { files: { path: string }[] },
     ];
     const paths = listing.files.map((f) => f.path);
-    expect(paths).toEqual(expect.arrayContaining(['package.json', 'dist/shared/index.js', 'dist/shared/index.d.ts', 'dist/cli/main.js']));
+    expect(paths).toEqual(
+      expect.arrayContaining(['package.json', 'dist/shared/index.js', 'dist/shared/index.d.ts', 'dist/cli/main.js', 'dist/dashboard/public/index.html']),
+    );
     expect(paths.filter((p) => !/^(dist\/|package\.json$|README\.md$|CHANGELOG\.md$|LICENSE$)/.test(p))).toEqual([]);
     expect(paths.filter((p) => /(^|\/)(test|bench|examples)\//.test(p))).toEqual([]);
   });

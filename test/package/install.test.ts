@@ -5,7 +5,7 @@
  * the consumer bundle holds its job), bundle an enqueue-only app without CDK or emulators, and
  * start the CLI with production dependencies only.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -100,6 +100,22 @@ describe('the packed package', () => {
         }
       });
     expect(bundles.some((code) => code.includes('hello.say'))).toBe(true);
+  });
+
+  it("runs `sqs-jobs dev` on the app's own jobs (found as sqs-jobs.config.ts) until stopped", async () => {
+    const dev = spawn(join(app, 'node_modules', '.bin', 'sqs-jobs'), ['dev'], { cwd: app, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    dev.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    dev.stderr.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => dev.once('exit', (code) => resolve(code)));
+    const deadline = Date.now() + 60_000;
+    while (!out.includes('Pipeline running') && Date.now() < deadline && dev.exitCode === null) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    dev.kill('SIGTERM');
+    expect(out).toContain('Pipeline running');
+    expect(out).toMatch(/export SQS_JOBS_QUEUES='\{"high-priority":/);
+    expect(await exited).toBe(143);
   });
 
   it('bundles an enqueue-only app without the CDK or the emulators', () => {

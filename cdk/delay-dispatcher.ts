@@ -134,7 +134,11 @@ export class DelayDispatcher extends Construct {
     });
     if (props.tracing !== false) acknowledgeTracingWildcard(this.role);
     jobTable.grantDispatcherAccess(this.function);
-    for (const classQueues of props.queues) classQueues.grantEnqueue(this.function);
+    for (const classQueues of props.queues) {
+      classQueues.grantEnqueue(this.function);
+      // The sweeper reads each work queue's backlog and visibility timeout.
+      classQueues.queue.grant(this.function, 'sqs:GetQueueAttributes');
+    }
 
     const stack = Stack.of(this);
     this.triggerRole = new Role(this, 'TriggerRole', {

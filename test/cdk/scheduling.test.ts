@@ -295,8 +295,8 @@ describe('delay dispatcher', () => {
       expect(resource(fnId).Properties['TracingConfig']).toEqual({ Mode: 'Active' });
     });
 
-    it('may SendMessage to every work queue and to no DLQ', () => {
-      for (const id of workQueueIds()) expect(actionsOn(id)).toEqual(['sqs:SendMessage']);
+    it('may SendMessage to every work queue and read its attributes (the sweeper), and nothing on a DLQ', () => {
+      for (const id of workQueueIds()) expect(actionsOn(id)).toEqual(['sqs:GetQueueAttributes', 'sqs:SendMessage']);
       for (const id of dlqIds()) expect(actionsOn(id)).toEqual([]);
     });
 

@@ -5,8 +5,10 @@
  * The jobs come from the app's config module (see app-config.ts).
  */
 import { readFileSync } from 'node:fs';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { createAdmin, type Admin } from '../shared/admin/admin.ts';
-import { createAwsClients } from '../shared/aws-clients.ts';
+import { lambdaEventSources } from '../shared/admin/pause-classes.ts';
+import { clientSettings, createAwsClients } from '../shared/aws-clients.ts';
 import { ConfigurationError } from '../shared/errors.ts';
 import type { JobRegistry } from '../shared/job-registry.ts';
 import { ENV_QUEUES, ENV_TABLE_NAME, loadPipelineConfig, type PipelineConfig } from '../shared/pipeline-config.ts';
@@ -32,9 +34,13 @@ export function connect(
 ): Connection {
   const config = options.outputs ? configFromOutputs(options.outputs, options.stack) : configFromEnvironment(env);
   const clients = createAwsClients();
+  // A deployed pipeline (outputs file, or no emulator endpoint in the environment) is paused
+  // through its event source mappings; the local runtime's pollers read the table flag alone.
+  const onAws = options.outputs !== undefined || !(env.AWS_ENDPOINT_URL || env.AWS_ENDPOINT_URL_SQS);
+  const eventSources = onAws ? lambdaEventSources(new LambdaClient(clientSettings()), clients.sqs) : undefined;
   return {
     config,
-    admin: createAdmin({ registry, config, clients }),
+    admin: createAdmin({ registry, config, clients, ...(eventSources ? { eventSources } : {}) }),
     jobs: createJobClient({ registry, config, clients }),
   };
 }

@@ -14,6 +14,7 @@ import { registerObserveCommands } from './commands/observe-commands.ts';
 import { registerRepairCommands } from './commands/repair-commands.ts';
 import { registerScheduleCommands } from './commands/schedule-commands.ts';
 import { registerDashboardCommand } from './commands/dashboard-command.ts';
+import { registerFlowCommands } from './commands/flow-commands.ts';
 
 const program = new Command('sqs-jobs')
   .description('Operate an sqs-jobs pipeline: jobs, failures, retries, DLQ redrive, stats, health.')
@@ -27,6 +28,7 @@ const program = new Command('sqs-jobs')
 const cli = commandContext();
 registerJobCommands(program, cli);
 registerRepairCommands(program, cli);
+registerFlowCommands(program, cli);
 registerObserveCommands(program, cli);
 registerScheduleCommands(program, cli);
 registerDashboardCommand(program, cli);

@@ -15,25 +15,19 @@
  *   cls: defaultPriorityClasses.default, handler });
  * await poller.stop();
  */
-import { randomUUID } from 'node:crypto';
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   type Message,
-  type MessageAttributeValue,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type {
-  Context,
-  SQSBatchResponse,
-  SQSEvent,
-  SQSMessageAttribute,
-  SQSMessageAttributes,
-  SQSRecord,
-  SQSRecordAttributes,
-} from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PriorityClass } from '../shared/priority-classes.ts';
+import { lambdaContext, messagesToDelete, batchResponseProblem, toSqsRecord, type InvocationOutcome } from './lambda-event.ts';
+import { Semaphore, arnAccount, arnRegion, chunks, clamp, delay } from './poller-util.ts';
+
+export { batchResponseProblem, messagesToDelete, toSqsRecord, type InvocationOutcome } from './lambda-event.ts';
 
 export type SqsBatchHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
 
@@ -55,6 +49,12 @@ export interface EventSourcePollerOptions {
   readonly waitTimeSeconds?: number;
   /** Receive loops running side by side (Lambda starts with five). Default min(5, maxConcurrency). */
   readonly pollers?: number;
+  /**
+   * Whether the class is paused (`sqs-jobs pause`), the local stand-in for a disabled mapping:
+   * `isPaused` is asked before each receive (cache it: it runs in every loop), `fresh` after a
+   * batch arrives, so a batch received after the pause went in is handed back, not run.
+   */
+  readonly pause?: { isPaused(): Promise<boolean>; fresh(): Promise<boolean> };
   /** Errors the mapping would log; default: `console.error`. */
   readonly onError?: (error: unknown, phase: PollerErrorPhase) => void;
 }
@@ -64,11 +64,6 @@ export interface EventSourcePoller {
   stop(): Promise<void>;
 }
 
-/** How one invocation ended, as the mapping sees it. */
-export type InvocationOutcome =
-  | { readonly status: 'returned'; readonly response: unknown }
-  | { readonly status: 'threw'; readonly error: unknown }
-  | { readonly status: 'timedOut' };
 
 /** Lambda's synchronous invocation payload limit, which a batch must fit. */
 export const MAX_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -76,6 +71,9 @@ export const MAX_INVOCATION_PAYLOAD_BYTES = 6 * 1024 * 1024;
 /** SQS's per-request limits. */
 const MAX_RECEIVE = 10;
 const MAX_BATCH_ENTRIES = 10;
+
+/** How often a paused loop looks again (the pause check itself is cached by the caller). */
+const PAUSED_POLL_MS = 250;
 
 const RECEIVE_ERROR_BACKOFF_MS = [250, 500, 1000, 2000, 5000] as const;
 
@@ -231,6 +229,10 @@ export function startEventSourcePoller(options: EventSourcePollerOptions): Event
   async function pollLoop(): Promise<void> {
     let consecutiveErrors = 0;
     while (!stopping.aborted) {
+      if (options.pause && (await options.pause.isPaused())) {
+        await delay(PAUSED_POLL_MS, stopping);
+        continue;
+      }
       if (!(await slots.acquire(stopping))) break;
       let messages: Message[];
       try {
@@ -245,6 +247,11 @@ export function startEventSourcePoller(options: EventSourcePollerOptions): Event
         continue;
       }
       if (messages.length === 0) {
+        slots.release();
+        continue;
+      }
+      if (options.pause && (await options.pause.fresh())) {
+        await releaseMessages(messages);
         slots.release();
         continue;
       }
@@ -293,203 +300,4 @@ export function startEventSourcePoller(options: EventSourcePollerOptions): Event
       }
     }
   }
-}
-
-/** An SDK `Message` as the Lambda event source mapping puts it into `event.Records`. */
-export function toSqsRecord(message: Message, queueArn: string, region: string): SQSRecord {
-  const system = message.Attributes ?? {};
-  const attributes: SQSRecordAttributes = {
-    ApproximateReceiveCount: system.ApproximateReceiveCount ?? '1',
-    SentTimestamp: system.SentTimestamp ?? '',
-    SenderId: system.SenderId ?? '',
-    ApproximateFirstReceiveTimestamp: system.ApproximateFirstReceiveTimestamp ?? '',
-  };
-  // Optional ones (FIFO, tracing, redrive) only when the queue sent them, as Lambda does.
-  const optional = [
-    'AWSTraceHeader',
-    'SequenceNumber',
-    'MessageGroupId',
-    'MessageDeduplicationId',
-    'DeadLetterQueueSourceArn',
-  ] as const;
-  for (const name of optional) {
-    const value = system[name];
-    if (value !== undefined) attributes[name] = value;
-  }
-
-  const messageAttributes: SQSMessageAttributes = {};
-  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
-    messageAttributes[name] = toLambdaAttribute(value);
-  }
-
-  const record: SQSRecord = {
-    messageId: message.MessageId ?? '',
-    receiptHandle: message.ReceiptHandle ?? '',
-    body: message.Body ?? '',
-    attributes,
-    messageAttributes,
-    md5OfBody: message.MD5OfBody ?? '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: queueArn,
-    awsRegion: region,
-  };
-  if (message.MD5OfMessageAttributes) record.md5OfMessageAttributes = message.MD5OfMessageAttributes;
-  return record;
-}
-
-/** Lambda's attribute shape: camelCase, binary as base64, list fields always empty arrays. */
-function toLambdaAttribute(value: MessageAttributeValue): SQSMessageAttribute {
-  const attribute: SQSMessageAttribute = {
-    stringListValues: [],
-    binaryListValues: [],
-    dataType: value.DataType ?? 'String',
-  };
-  if (value.StringValue !== undefined) attribute.stringValue = value.StringValue;
-  if (value.BinaryValue !== undefined) attribute.binaryValue = Buffer.from(value.BinaryValue).toString('base64');
-  return attribute;
-}
-
-/**
- * Why Lambda would treat a returned value as a failed batch, or undefined when it is a valid
- * (possibly partial) success. Per AWS: null/undefined, `{}` and an empty or null
- * `batchItemFailures` mean all succeeded; an empty/null/non-string `itemIdentifier`, a wrong key
- * name or an id not in the batch mean the whole batch failed.
- */
-export function batchResponseProblem(records: readonly SQSRecord[], response: unknown): string | undefined {
-  if (response === undefined || response === null) return undefined;
-  if (typeof response !== 'object' || Array.isArray(response)) return 'response is not an object';
-  if (!('batchItemFailures' in response)) return undefined;
-  const failures = response.batchItemFailures;
-  if (failures === undefined || failures === null) return undefined;
-  if (!Array.isArray(failures)) return 'batchItemFailures is not a list';
-  const ids = new Set(records.map((record) => record.messageId));
-  for (const failure of failures) {
-    if (typeof failure !== 'object' || failure === null || !('itemIdentifier' in failure)) {
-      return 'a batchItemFailures entry has no itemIdentifier';
-    }
-    const id = failure.itemIdentifier;
-    if (typeof id !== 'string' || id === '') return 'an itemIdentifier is empty or not a string';
-    if (!ids.has(id)) return `itemIdentifier ${id} is not a message of this batch`;
-  }
-  return undefined;
-}
-
-/** The records the mapping deletes after an invocation ended with `outcome`. */
-export function messagesToDelete(records: readonly SQSRecord[], outcome: InvocationOutcome): SQSRecord[] {
-  if (outcome.status !== 'returned') return [];
-  if (batchResponseProblem(records, outcome.response) !== undefined) return [];
-  const { response } = outcome;
-  const failed = new Set<string>();
-  if (typeof response === 'object' && response !== null && 'batchItemFailures' in response) {
-    const failures: unknown = response.batchItemFailures;
-    if (Array.isArray(failures)) {
-      for (const failure of failures) {
-        if (typeof failure === 'object' && failure !== null && 'itemIdentifier' in failure) {
-          const id: unknown = failure.itemIdentifier;
-          if (typeof id === 'string') failed.add(id);
-        }
-      }
-    }
-  }
-  return records.filter((record) => !failed.has(record.messageId));
-}
-
-interface ContextOptions {
-  readonly functionName: string;
-  readonly region: string;
-  readonly accountId: string;
-  readonly memoryMb: number;
-  /** Epoch ms at which the function times out. */
-  readonly deadline: number;
-}
-
-function lambdaContext(options: ContextOptions): Context {
-  const { functionName, region, accountId, memoryMb, deadline } = options;
-  const requestId = randomUUID();
-  const unsupported = (name: string) => () => {
-    // nodejs24.x dropped callback-style handlers and these legacy helpers with them.
-    throw new Error(`context.${name}() is not supported on nodejs24.x; return a value instead`);
-  };
-  const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${region}:${accountId}:function:${functionName}`,
-    memoryLimitInMB: String(memoryMb),
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/${functionName}`,
-    logStreamName: `${day}/[$LATEST]${requestId.replaceAll('-', '')}`,
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: unsupported('done'),
-    fail: unsupported('fail'),
-    succeed: unsupported('succeed'),
-  };
-}
-
-/** Counting semaphore whose waiters give up (resolve false) when `signal` aborts. */
-class Semaphore {
-  private available: number;
-  private readonly waiters: ((granted: boolean) => void)[] = [];
-
-  constructor(size: number) {
-    this.available = size;
-  }
-
-  acquire(signal: AbortSignal): Promise<boolean> {
-    if (signal.aborted) return Promise.resolve(false);
-    if (this.available > 0) {
-      this.available--;
-      return Promise.resolve(true);
-    }
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        const index = this.waiters.indexOf(grant);
-        if (index >= 0) this.waiters.splice(index, 1);
-        resolve(false);
-      };
-      const grant = (granted: boolean) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(granted);
-      };
-      this.waiters.push(grant);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  release(): void {
-    const next = this.waiters.shift();
-    if (next) next(true);
-    else this.available++;
-  }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}
-
-function* chunks<T>(items: readonly T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
-}
-
-function clamp(value: number, min: number, max: number): number {
-  return Math.min(max, Math.max(min, value));
-}
-
-/** `arn:aws:sqs:<region>:<account>:<name>` */
-function arnRegion(arn: string): string | undefined {
-  return arn.split(':')[3] || undefined;
-}
-
-function arnAccount(arn: string): string | undefined {
-  return arn.split(':')[4] || undefined;
 }

@@ -20,6 +20,7 @@ import { pipelineEnvironment, type PipelineConfig } from '../shared/pipeline-con
 import { pipelineSettings } from '../shared/pipeline-settings.ts';
 import type { PriorityClassCatalog } from '../shared/priority-classes.ts';
 import { createJobClient, type JobClient } from '../shared/sdk/job-client.ts';
+import { cachedPauseCheck, createClassPauses } from '../shared/status-store/class-pause.ts';
 import { createStatusStore, retentionFor, type StatusStore } from '../shared/status-store/status-store.ts';
 import { createConsumer } from '../lambdas/consumer/create-consumer.ts';
 import { dispatchDueJobs } from '../lambdas/dispatcher/dispatch-due-jobs.ts';
@@ -150,6 +151,7 @@ export async function startLocalRuntime<R extends JobRegistry>(
     }
 
     const store = createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, retention: retentionFor(config) });
+    const pauses = createClassPauses({ documentClient: clients.dynamodb, tableName: config.tableName });
     if (options.consume ?? true) {
       for (const [className, cls] of Object.entries(classes)) {
         const location = config.queues[className];
@@ -171,6 +173,8 @@ export async function startLocalRuntime<R extends JobRegistry>(
             className,
             cls,
             handler,
+            // `sqs-jobs pause` from another process: one GetItem a second per class.
+            pause: cachedPauseCheck(async () => (await pauses.get(className)) !== undefined),
             onError: (error, phase) => options.onPollerError?.(className, error, phase),
           }),
         );

@@ -77,9 +77,10 @@ export function renderStats(stats: PipelineStats, catalog: PriorityClassCatalog,
         delayed: c.delayed,
         dlq: paint(String(c.dlqDepth), deadLetterLevel(c.dlqDepth), color),
         'oldest queued': age === null ? '-' : paint(`${age}s`, age > ageLimit ? 'warning' : 'ok', color),
+        state: c.paused ? paint(`paused since ${c.paused.at} by ${c.paused.by}`, 'warning', color) : 'running',
       };
     }),
-    ['class', 'visible', 'in flight', 'delayed', 'dlq', 'oldest queued'],
+    ['class', 'visible', 'in flight', 'delayed', 'dlq', 'oldest queued', 'state'],
   );
   const statuses = jobStatuses.map((s) => `${s} ${stats.jobsByStatus[s]}`).join('  ');
   const finished = stats.throughput.lastHour;
@@ -110,5 +111,6 @@ function renderHealth(report: HealthReport): string {
       report.checks.map((c) => ({ component: c.component, ok: c.ok ? 'yes' : 'NO', 'latency ms': c.latencyMs, error: c.error })),
       ['component', 'ok', 'latency ms', 'error'],
     ),
+    ...report.paused.map((p) => `paused: ${p.className} (since ${p.pausedAt} by ${p.pausedBy})`),
   ].join('\n');
 }

@@ -3,6 +3,7 @@ import type { AwsClients } from '../aws-clients.ts';
 import type { JobRegistry } from '../job-registry.ts';
 import type { PipelineConfig } from '../pipeline-config.ts';
 import type { StatusStore } from '../status-store/status-store.ts';
+import type { EventSourceControl } from './pause-classes.ts';
 
 export interface AdminContext {
   readonly registry: JobRegistry;
@@ -12,6 +13,8 @@ export interface AdminContext {
   /** Classes with queues in `config`. */
   readonly classNames: readonly string[];
   readonly now: () => number;
+  /** On AWS: switches the classes' event source mappings for pause/resume; absent locally. */
+  readonly eventSources?: EventSourceControl;
 }
 
 /** The outcome of an admin action on one job: what changed, or why nothing did. */

@@ -16,6 +16,7 @@ import type { AdminContext } from './admin-context.ts';
 import { failureStats } from './failure-stats.ts';
 import { forgetJobs, listFlushable } from './forget-jobs.ts';
 import { checkHealth } from './health-check.ts';
+import { pauseClass, resumeClass, type EventSourceControl } from './pause-classes.ts';
 import { showJob } from './job-view.ts';
 import { lastTicks } from './last-ticks.ts';
 import { pipelineStats } from './pipeline-stats.ts';
@@ -28,6 +29,8 @@ export interface AdminOptions {
   readonly config: PipelineConfig;
   readonly clients: AwsClients;
   readonly now?: () => number;
+  /** On AWS, the event source mappings `pause`/`resume` switch (see `lambdaEventSources`). @defaultValue none: the table flag only (local runtime) */
+  readonly eventSources?: EventSourceControl;
 }
 
 export function createAdmin(options: AdminOptions) {
@@ -59,6 +62,8 @@ export function createAdmin(options: AdminOptions) {
     stats: () => pipelineStats(ctx),
     health: (health?: { slowMs?: number; timeoutMs?: number }) => checkHealth(ctx, health),
     lastTicks: (schedules: readonly Schedule[]) => lastTicks(ctx, schedules),
+    pause: (className: string, by?: string) => pauseClass(ctx, className, by),
+    resume: (className: string) => resumeClass(ctx, className),
   };
 }
 

@@ -5,6 +5,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { errorMessage } from '../errors.ts';
+import { createClassPauses, type ClassPause } from '../status-store/class-pause.ts';
 import type { AdminContext } from './admin-context.ts';
 
 export interface HealthCheck {
@@ -19,6 +20,8 @@ export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 export interface HealthReport {
   readonly status: HealthStatus;
   readonly checks: readonly HealthCheck[];
+  /** Classes paused by an operator: reachable, but running nothing until resumed. */
+  readonly paused: readonly ClassPause[];
 }
 
 export async function checkHealth(
@@ -36,7 +39,10 @@ export async function checkHealth(
   };
   const queueProbe = (url: string) => (abortSignal: AbortSignal) =>
     ctx.clients.sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }), { abortSignal });
-  const checks = await Promise.all([
+  const pauses = createClassPauses({ documentClient: ctx.clients.dynamodb, tableName: ctx.config.tableName });
+  const [paused, ...checks] = await Promise.all([
+    // An unreachable table already shows as a failed check; the pause list is then unknown.
+    pauses.list(ctx.classNames).catch(() => [] as ClassPause[]),
     probe(`table ${ctx.config.tableName}`, (abortSignal) =>
       ctx.clients.dynamodb.send(new GetCommand({ TableName: ctx.config.tableName, Key: { id: '__sqs-jobs-health__' } }), {
         abortSignal,
@@ -52,5 +58,5 @@ export async function checkHealth(
     : checks.some((c) => c.latencyMs > slowMs)
       ? 'degraded'
       : 'healthy';
-  return { status, checks };
+  return { status, checks, paused };
 }

@@ -7,6 +7,7 @@
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { jobStatuses, type JobStatus } from '../lifecycle.ts';
 import { batchGetJobs } from '../status-store/batch-get.ts';
+import { createClassPauses, type ClassPause } from '../status-store/class-pause.ts';
 import { countStatus, statusIndexIds } from '../status-store/status-index.ts';
 import type { AdminContext } from './admin-context.ts';
 
@@ -18,6 +19,8 @@ export interface ClassStats {
   readonly dlqDepth: number;
   /** Age of the oldest job waiting in `queued` (from the table; AWS's CloudWatch metric is the message view). */
   readonly oldestQueuedSeconds: number | null;
+  /** Set while the class is paused (`sqs-jobs pause`): when and by whom. */
+  readonly paused?: { readonly at: string; readonly by: string };
 }
 
 export interface DurationStats {
@@ -49,7 +52,8 @@ export async function pipelineStats(ctx: AdminContext): Promise<PipelineStats> {
   const since = (ms: number) => new Date(now - ms).toISOString();
   const count = (status: JobStatus, from?: string) =>
     countStatus(ctx.clients.dynamodb, ctx.config.tableName, { status, ...(from ? { since: from } : {}) });
-  const [classes, counts, lastMinute, last5Minutes, lastHour, failedLastHour, durations] = await Promise.all([
+  const pauses = createClassPauses({ documentClient: ctx.clients.dynamodb, tableName: ctx.config.tableName });
+  const [classes, counts, lastMinute, last5Minutes, lastHour, failedLastHour, durations, paused] = await Promise.all([
     Promise.all(ctx.classNames.map((name) => classStats(ctx, name, now))),
     Promise.all(jobStatuses.map((s) => count(s, LIVE.includes(s) ? undefined : since(24 * 60 * MINUTE)))),
     count('completed', since(MINUTE)),
@@ -57,16 +61,22 @@ export async function pipelineStats(ctx: AdminContext): Promise<PipelineStats> {
     count('completed', since(60 * MINUTE)),
     count('failed', since(60 * MINUTE)),
     recentDurations(ctx, since(60 * MINUTE)),
+    pauses.list(ctx.classNames),
   ]);
   const finished = lastHour + failedLastHour;
   return {
     at: new Date(now).toISOString(),
-    classes,
+    classes: classes.map((c) => withPause(c, paused)),
     jobsByStatus: Object.fromEntries(jobStatuses.map((s, i) => [s, counts[i] ?? 0])) as Record<JobStatus, number>,
     throughput: { lastMinute, last5Minutes, lastHour },
     failureRate: finished === 0 ? null : failedLastHour / finished,
     durations,
   };
+}
+
+function withPause(stats: ClassStats, pauses: readonly ClassPause[]): ClassStats {
+  const pause = pauses.find((p) => p.className === stats.class);
+  return pause ? { ...stats, paused: { at: pause.pausedAt, by: pause.pausedBy } } : stats;
 }
 
 async function classStats(ctx: AdminContext, className: string, now: number): Promise<ClassStats> {

@@ -35,6 +35,7 @@ export function OverviewPage() {
             <th>delayed</th>
             <th>DLQ</th>
             <th>oldest queued</th>
+            <th>state</th>
           </tr>
         </thead>
         <tbody>
@@ -49,6 +50,9 @@ export function OverviewPage() {
                 <td><a href="#/dlq"><Marked value={c.dlqDepth} level={level.dlq} /></a></td>
                 <td title={`highlighted past ${level.oldestLimitSeconds}s`}>
                   <Marked value={seconds(c.oldestQueuedSeconds)} level={level.oldestQueued} />
+                </td>
+                <td data-testid={`state-${c.class}`} title={c.paused ? `paused by ${c.paused.by}` : undefined}>
+                  {c.paused ? <Marked value={`paused since ${time(c.paused.at)}`} level="warning" /> : 'running'}
                 </td>
               </tr>
             );

@@ -17,7 +17,8 @@ const transitions = {
   queued: ['running', 'failed', 'cancelled'],
   // running → running: a crashed attempt's lease expired and another delivery takes over.
   // running → queued: the handler released the job (`ctx.release`) without failing.
-  running: ['completed', 'retrying', 'failed', 'queued', 'running'],
+  // running → cancelled: the consumer honoured an operator's cancel request.
+  running: ['completed', 'retrying', 'failed', 'queued', 'running', 'cancelled'],
   retrying: ['running', 'failed', 'cancelled'],
   completed: [],
   // failed → queued: an operator retries the job (a new generation) or redrives its DLQ copy.

@@ -1,4 +1,5 @@
 /** `enqueue`, `show`, `list`, `failed`: putting jobs in and looking at them. */
+import { hostname, userInfo } from 'node:os';
 import { Option, type Command } from 'commander';
 import { DEFAULT_MAX_RELEASES } from '../../shared/priority-classes.ts';
 import { jobStatuses, type JobStatus } from '../../shared/lifecycle.ts';
@@ -31,11 +32,11 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
 
   program
     .command('cancel <id>')
-    .description('cancel a job before it runs (scheduled, queued or waiting for a retry)')
+    .description('cancel a job: at once before it runs; a running one is stopped by its consumer within seconds')
     .action(async (id: string, _: unknown, command: Command) => {
-      const result = await (await cli.connect(command)).jobs.cancel(id);
+      const result = await (await cli.connect(command)).jobs.cancel(id, { by: operatorName() });
       if (cli.json(command)) return printJson(result);
-      console.log(`${id} cancelled`);
+      console.log(result.status === 'cancelled' ? `${id} cancelled` : `${id} is running: cancel requested; its consumer stops it within seconds`);
     });
 
   program
@@ -64,6 +65,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
         ['progress', job.progress === undefined ? '-' : `${job.progress}%`],
         ['result', job.result === undefined ? '-' : JSON.stringify(job.result)],
         ['last error', job.lastError ?? job.errors?.at(-1)?.message ?? '-'],
+        ...(job.cancelRequestedAt ? [['cancel asked', `${shortTime(job.cancelRequestedAt)} by ${job.cancelRequestedBy ?? '?'}`] as [string, unknown]] : []),
       ];
       console.log(lines.map(([k, v]) => `${k.padEnd(13)} ${String(v)}`).join('\n'));
       if (job.errors?.length) {
@@ -161,4 +163,13 @@ function jobTable(jobs: readonly JobRecord[]): string {
     })),
     ['id', 'job', 'class', 'status', 'attempts', 'enqueued', 'since'],
   );
+}
+
+/** Who cancels, as recorded on the job: user@host. */
+function operatorName(): string {
+  try {
+    return `${userInfo().username}@${hostname()}`;
+  } catch {
+    return hostname();
+  }
 }

@@ -31,6 +31,7 @@ import { appendError, type JobErrorEntry } from '../../shared/status-store/job-r
 import type { ScheduleLock } from '../../shared/status-store/schedule-lock.ts';
 import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store.ts';
 import { decideOnConflict } from './claim-decision.ts';
+import { JobCancelledError, cancelCheckIntervalMs, watchForCancel } from './cancel-watch.ts';
 import { createDeadLettering, withKeys, type JobFacts } from './dead-lettering.ts';
 import { decideAfterFailure } from './failure-policy.ts';
 import type { JobMetrics } from './job-metrics.ts';
@@ -53,6 +54,8 @@ export interface RecordProcessorDeps {
   readonly now: () => number;
   /** Records are not started this close to the function deadline. */
   readonly deadlineMarginMs: number;
+  /** How often a running job's record is read for a cancel request. @defaultValue cancelCheckIntervalMs(class timeout) */
+  readonly cancelCheckMs?: number;
 }
 
 export function createRecordProcessor(deps: RecordProcessorDeps) {
@@ -186,14 +189,39 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
         cutShortByDeadline: timeoutMs < fullTimeoutMs,
         releases: claim.record.releases ?? 0,
       });
+    // Settles a cancel request: the job ends `cancelled`, is not retried and onFailed is not called.
+    const cancel = async (by: string, at: string): Promise<RecordOutcome> => {
+      try {
+        await store.settleCancelled(token, { by, at });
+      } catch (error) {
+        if (!isErrorNamed(error, JobStateConflictError)) {
+          // The next delivery claims the job, sees the request on the record and settles it then.
+          jobLogger.error('cancellation not recorded; the delivery will repeat', { error: errorMessage(error) });
+          return 'keep';
+        }
+      }
+      jobLogger.info('job cancelled while running', { by, at });
+      await releaseOverlap(envelope);
+      return 'delete';
+    };
+    // Asked to cancel during an earlier attempt that then failed or was released: do not run again.
+    if (claim.record.cancelRequestedAt) return cancel(claim.record.cancelRequestedBy ?? 'unknown', claim.record.cancelRequestedAt);
     if (retryUntilMs !== undefined && startMs > retryUntilMs) {
       // Checked under the claim, so a duplicate delivery cannot fail a job that is running.
       return settle(new NonRetryableError(`retryUntil (${new Date(retryUntilMs).toISOString()}) passed before the attempt started`));
     }
 
     jobLogger.info('job started', { maxAttempts: claim.record.maxAttempts });
+    const watch = watchForCancel({
+      store,
+      token,
+      controller,
+      intervalMs: deps.cancelCheckMs ?? cancelCheckIntervalMs(deps.cls.timeoutSeconds),
+      onError: (e) => jobLogger.warn('cancel check failed', { error: errorMessage(e) }),
+    });
     try {
-      const result = await runWithTimeout(() => definition.handle(parsed.data, context), timeoutMs, controller);
+      const attempt = runWithTimeout(() => definition.handle(parsed.data, context), timeoutMs, controller);
+      const result = await Promise.race([attempt, watch.cancelled]).finally(() => watch.stop());
       const durationMs = now() - startMs;
       try {
         await store.complete(token, result);
@@ -208,6 +236,10 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       await releaseOverlap(envelope);
       return 'delete';
     } catch (error) {
+      // The handler may throw its own abort error before the watch's rejection wins the race.
+      const reason: unknown = controller.signal.reason;
+      if (error instanceof JobCancelledError) return cancel(error.by, error.at);
+      if (reason instanceof JobCancelledError) return cancel(reason.by, reason.at);
       return settle(error);
     }
   }

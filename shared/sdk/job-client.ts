@@ -56,8 +56,13 @@ export interface JobClient<R extends JobRegistry> {
   ): Promise<EnqueuedJob>;
   /** One result per entry, in order; SendMessageBatch carries up to 10 messages per request. */
   enqueueMany(entries: readonly EnqueueEntry<R>[]): Promise<EnqueueManyResult[]>;
-  /** Cancels a job before it runs (scheduled, queued, or waiting for a retry). */
-  cancel(id: string): Promise<{ id: string; status: 'cancelled' }>;
+  /**
+   * Cancels a job: at once when it has not started (scheduled, queued, or waiting for a retry);
+   * a running job gets a cancel request (`cancel-requested`), which its consumer sees within
+   * a few seconds: it aborts `ctx.signal` and settles the job `cancelled`, not retried.
+   * `by` is recorded with the request. @defaultValue by: 'sdk' (the record then says `cancelled by request`)
+   */
+  cancel(id: string, options?: { by?: string }): Promise<{ id: string; status: 'cancelled' | 'cancel-requested' }>;
   /** Resolves with the record once the job is completed, failed or cancelled (see wait-for-job.ts). */
   waitFor(id: string, options?: WaitForOptions): Promise<JobRecord>;
   readonly store: StatusStore;
@@ -144,17 +149,27 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
       return enqueued;
     },
 
-    async cancel(id) {
-      try {
-        await store.cancel(id, 'cancelled by request');
-      } catch (error) {
-        if (!isErrorNamed(error, JobStateConflictError)) throw error;
-        const job = await store.get(id);
-        throw new InvalidOptionError(
-          job ? `job ${id} is ${job.status}; only scheduled, queued or retrying jobs can be cancelled` : `no job with id "${id}"`,
-        );
+    async cancel(id, cancelOptions = {}) {
+      const by = cancelOptions.by ?? 'sdk';
+      const reason = cancelOptions.by === undefined ? 'cancelled by request' : `cancelled by ${by}`;
+      // Two rounds: the job may start (or stop) running between the two conditional writes.
+      for (let round = 0; ; round++) {
+        try {
+          await store.cancel(id, reason);
+          return { id, status: 'cancelled' };
+        } catch (error) {
+          if (!isErrorNamed(error, JobStateConflictError)) throw error;
+        }
+        try {
+          await store.requestCancel(id, by);
+          return { id, status: 'cancel-requested' };
+        } catch (error) {
+          if (!isErrorNamed(error, JobStateConflictError)) throw error;
+        }
+        if (round === 1) break;
       }
-      return { id, status: 'cancelled' };
+      const job = await store.get(id);
+      throw new InvalidOptionError(job ? `job ${id} is ${job.status}; only scheduled, queued or retrying jobs can be cancelled, and running ones asked to stop` : `no job with id "${id}"`);
     },
 
     waitFor: (id, waitOptions) => waitForJob(store, id, waitOptions),

@@ -57,6 +57,9 @@ export interface JobRecord {
   readonly requeuedAt?: string;
   /** Times the handler released the job (`ctx.release`); bounded by its `maxReleases`. */
   readonly releases?: number;
+  /** ISO time an operator asked to cancel the running job; its consumer checks for it. */
+  readonly cancelRequestedAt?: string;
+  readonly cancelRequestedBy?: string;
   /** Epoch seconds; DynamoDB TTL deletes the record after it. */
   readonly expiresAt?: number;
 }

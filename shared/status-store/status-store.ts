@@ -106,7 +106,8 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       [
         `attribute_not_exists(${e.name('id')})`,
         `${sameGen} AND ${e.isOneOf('status', waiting)}`,
-        ...(sourcesOf(status).includes('running')
+        // A failure may take over a crashed attempt; a skip never runs over one.
+        ...(status === 'failed'
           ? [`${sameGen} AND ${e.name('status')} = ${e.value('running')} AND ${e.name('leaseUntil')} < ${e.value(now())}`]
           : []),
       ].join(' OR '),
@@ -290,10 +291,28 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
 
     async cancel(id, reason) {
       const e = new ExpressionBuilder();
-      moveTo(e, id, 'cancelled');
+      // A running job is cancelled by its consumer (requestCancel), never over its head.
+      moveTo(e, id, 'cancelled', ['scheduled', 'queued', 'retrying']);
       e.set('finishedAt', isoNow()).set('lastError', reason).set('expiresAt', expiresAfter(retention.completedDays));
       e.remove('pendingMessage', 'nextAttemptAt');
       await update(id, e, 'scheduled, queued or retrying');
+    },
+
+    async requestCancel(id, by) {
+      const e = new ExpressionBuilder();
+      e.condition(`${e.name('status')} = ${e.value('running')}`);
+      e.set('cancelRequestedAt', isoNow()).set('cancelRequestedBy', by);
+      await update(id, e, 'running');
+    },
+
+    async settleCancelled(token, request) {
+      const e = new ExpressionBuilder();
+      moveTo(e, token.id, 'cancelled', ['running']);
+      holdsClaim(e, token);
+      e.set('finishedAt', isoNow()).set('lastError', `cancelled while running by ${request.by} at ${request.at}`);
+      e.set('expiresAt', expiresAfter(retention.completedDays));
+      e.remove('leaseUntil', 'nextAttemptAt');
+      await update(token.id, e, `running attempt ${token.attempt}`);
     },
 
     async skip(target, reason) {
@@ -309,7 +328,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.set('gen', toGen).set('attempts', 0).set('maxAttempts', maxAttempts);
       e.set('requeuedAt', isoNow()).set('expiresAt', expiresAfter(retention.unfinishedDays));
       // The new generation's message carries payload and overrides; a later failure stores them again.
-      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payloadJson', 'overrides');
+      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payloadJson', 'overrides', 'cancelRequestedAt', 'cancelRequestedBy');
       await update(id, e, `failed (generation ${fromGen})`);
     },
 

@@ -82,6 +82,13 @@ export interface StatusStore {
   markDispatched(id: string, dueAt: number): Promise<void>;
   /** Cancels a job that has not started (scheduled, queued, or waiting for a retry). */
   cancel(id: string, reason: string): Promise<void>;
+  /**
+   * Asks the consumer running a job to cancel it (who, and when); throws
+   * `JobStateConflictError` if the job is not running.
+   */
+  requestCancel(id: string, by: string): Promise<void>;
+  /** The running attempt honoured a cancel request: `running → cancelled`, not retried. */
+  settleCancelled(token: ClaimToken, request: { by: string; at: string }): Promise<void>;
   /** Records a job that will not run because its schedule's previous run is still going. */
   skip(target: UnrunJob, reason: string): Promise<void>;
   /** Undoes `createQueued` when the message could not be sent. */

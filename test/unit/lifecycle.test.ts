@@ -31,3 +31,10 @@ describe('job lifecycle', () => {
     expect(jobStatuses.filter(isTerminal)).toEqual(['completed', 'failed', 'cancelled']);
   });
 });
+
+describe('cancelling a running job', () => {
+  it('is an edge only from running, taken by the consumer', () => {
+    expect(canTransition('running', 'cancelled')).toBe(true);
+    expect(sourcesOf('cancelled').sort()).toEqual(['queued', 'retrying', 'running', 'scheduled']);
+  });
+});

@@ -15,6 +15,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { PriorityClassCatalog } from '../shared/priority-classes.ts';
 import type { Schedule } from '../shared/schedules/schedule-catalog.ts';
 import { JobPipelinePropsError } from './validate-pipeline-props.ts';
@@ -93,7 +94,9 @@ export function readJobsModule(props: JobsModuleProps, options: { tracing?: bool
 }
 
 function describe(entry: string, registryExport: string, schedulesExport: string): JobLoadDescription {
-  const tsx = import.meta.resolve('tsx/esm');
+  // createRequire, not import.meta.resolve: a CommonJS CDK app (cdk init's template) runs this
+  // file converted to CommonJS, where import.meta.resolve does not exist.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm')).href;
   try {
     const out = execFileSync(process.execPath, ['--import', tsx, DESCRIBE_SCRIPT, entry, registryExport, schedulesExport], {
       cwd: dirname(entry),

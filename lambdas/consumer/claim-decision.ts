@@ -5,8 +5,8 @@
  * - `defer`: the job is running elsewhere or not due yet; hand the message back for `seconds`
  *   without counting an attempt.
  * - `exhausted`: every attempt has been used by runs that never finished (crashes, kills).
- * - `rearm`: an operator redrove the DLQ copy of a failed job; it re-arms the job as the next
- *   generation (rearm-redriven.ts).
+ * - `rearm`: an operator redrove the DLQ copy of a failed job, or the message of a job the
+ *   sweeper failed as lost turned up; it re-arms the job as the next generation (rearm-redriven.ts).
  *
  * @example
  * decideOnConflict({ status: 'completed', gen: 1, … }, { gen: 1 }, Date.now()); // { kind: 'drop', … }
@@ -40,6 +40,10 @@ export function decideOnConflict(
   }
   if (record.status === 'failed' && message.deadLettered) {
     return { kind: 'rearm', why: 'redriven from the dead-letter queue' };
+  }
+  if (record.status === 'failed' && record.lostAt !== undefined) {
+    // The sweeper gave the message up for lost, and here it is: run the job after all.
+    return { kind: 'rearm', why: 'the message of a job failed as lost turned up' };
   }
   switch (record.status) {
     case 'completed':

@@ -35,7 +35,7 @@ import { JobCancelledError, cancelCheckIntervalMs, watchForCancel } from './canc
 import { createDeadLettering, withKeys, type JobFacts } from './dead-lettering.ts';
 import { decideAfterFailure } from './failure-policy.ts';
 import type { JobMetrics } from './job-metrics.ts';
-import { rearmRedrivenCopy } from './rearm-redriven.ts';
+import { rearmFailedJob, rearmRedrivenCopy } from './rearm-redriven.ts';
 import { runWithTimeout } from './run-with-timeout.ts';
 import type { VisibilityChanges } from './visibility-changes.ts';
 
@@ -152,9 +152,12 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
       const decision = decideOnConflict(claim.record, envelope, now());
       logger.info(`delivery not run: ${decision.why}`, { jobId: envelope.id, jobName: envelope.job, decision: decision.kind });
       if (decision.kind === 'drop') return 'delete';
-      if (decision.kind === 'defer' || decision.kind === 'rearm') {
-        // `rearm`: the job failed between the re-arm check and the claim; the copy re-arms it next time.
-        visibility.set(record, decision.kind === 'defer' ? decision.seconds : 1);
+      if (decision.kind === 'rearm') {
+        await rearmFailedJob({ clients, queueUrl: queue.queueUrl, store, logger, now }, envelope, maxAttempts);
+        return 'delete';
+      }
+      if (decision.kind === 'defer') {
+        visibility.set(record, decision.seconds);
         return 'keep';
       }
       return failUnrun(record, envelope, facts, decision.why, visibility, { definition, payload: parsed.data });
@@ -285,11 +288,17 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     });
 
     if (decision.kind === 'release') {
-      visibility.set(record, decision.delaySeconds);
       // A hand-back near the deadline is not the job's release: it does not count against maxReleases.
-      await store.release(token, nowMs + decision.delaySeconds * 1000, { counted: !handBack }).catch((e: unknown) => {
-        jobLogger.warn('release not recorded', { error: errorMessage(e) });
-      });
+      const recorded = await store.release(token, nowMs + decision.delaySeconds * 1000, { counted: !handBack }).then(
+        () => true,
+        (e: unknown) => {
+          jobLogger.warn('release not recorded', { error: errorMessage(e) });
+          return false;
+        },
+      );
+      // Unrecorded, the record still says running: the message must come back when the lease
+      // ends (the invocation's own cover), not after a delay nothing on record explains.
+      if (recorded) visibility.set(record, decision.delaySeconds);
       if (!handBack) metrics.released(envelope.job);
       jobLogger.info('job released', { delaySeconds: decision.delaySeconds, handBack });
       return 'keep';
@@ -301,10 +310,14 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
 
     if (decision.kind === 'retry') {
       const nextAttemptAt = nowMs + decision.delaySeconds * 1000;
-      visibility.set(record, decision.delaySeconds);
-      await store.scheduleRetry(token, { errors, nextAttemptAt }).catch((e: unknown) => {
-        jobLogger.warn('retry not recorded', { error: errorMessage(e) });
-      });
+      const recorded = await store.scheduleRetry(token, { errors, nextAttemptAt }).then(
+        () => true,
+        (e: unknown) => {
+          jobLogger.warn('retry not recorded', { error: errorMessage(e) });
+          return false;
+        },
+      );
+      if (recorded) visibility.set(record, decision.delaySeconds);
       metrics.retried(envelope.job, durationMs);
       jobLogger.warn('job attempt failed; retrying', { delaySeconds: decision.delaySeconds, error: entry.message });
       return 'keep';

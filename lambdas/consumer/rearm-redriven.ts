@@ -35,7 +35,15 @@ export async function rearmRedrivenCopy(deps: RearmDeps, envelope: Envelope, max
   if (!envelope.deadLettered) return false;
   const current = await deps.store.get(envelope.id);
   if (decideOnConflict(current, envelope, deps.now()).kind !== 'rearm') return false;
+  await rearmFailedJob(deps, envelope, maxAttempts);
+  return true;
+}
 
+/**
+ * Re-arms the failed job this message belongs to as its next generation (the claim judged it
+ * `rearm`): sends that generation's message, then moves the record. The caller deletes the message.
+ */
+export async function rearmFailedJob(deps: RearmDeps, envelope: Envelope, maxAttempts: number): Promise<void> {
   const gen = envelope.gen + 1;
   await deps.clients.sqs.send(
     new SendMessageCommand({ QueueUrl: deps.queueUrl, MessageBody: nextGenerationBody(envelope, gen, deps.now()) }),
@@ -46,11 +54,10 @@ export async function rearmRedrivenCopy(deps: RearmDeps, envelope: Envelope, max
     if (!isErrorNamed(error, JobStateConflictError)) throw error;
     // Another copy (or an operator retry) moved the job first. The message just sent then
     // duplicates that generation's, and the claim runs it once.
-    deps.logger.info('redriven copy dropped: the job was re-armed meanwhile', { jobId: envelope.id, messageGen: envelope.gen });
-    return true;
+    deps.logger.info('copy dropped: the job was re-armed meanwhile', { jobId: envelope.id, messageGen: envelope.gen });
+    return;
   }
-  deps.logger.info('redriven job re-armed as a new generation', { jobId: envelope.id, jobName: envelope.job, gen, maxAttempts });
-  return true;
+  deps.logger.info('failed job re-armed as a new generation', { jobId: envelope.id, jobName: envelope.job, gen, maxAttempts });
 }
 
 /**

@@ -1,9 +1,9 @@
 /**
  * Whether a non-terminal job's message must have been delivered by now, and so is gone. Pure.
  *
- * Each waiting status has a moment after which its message must be visible or claimed:
- * `queued` at its due time, `retrying` at its next attempt, `running` once its lease and the
- * queue's visibility timeout have both run out (the crashed attempt's message reappears). Past
+ * Each waiting status has a moment after which its message must be visible or claimed: its due
+ * time (`queued`), its next attempt (`retrying`) or its lease end (`running`), plus the queue's
+ * visibility timeout, the longest a received but unsettled delivery stays hidden. Past
  * that moment plus a grace period, with no visible backlog in the class's queue (a backlog could
  * still hold the message), the record is a suspect. A suspect that is still unchanged one grace
  * period later, with the queue still without backlog, has lost its message.
@@ -35,10 +35,12 @@ export interface LostJobFacts {
 export function deliveryDeadline(record: SweptRecord, visibilityTimeoutMs: number): number | undefined {
   const enteredMs = Date.parse(record.statusAt);
   switch (record.status) {
+    // A delivery received but never claimed (throttled, or its invocation died before it could
+    // shorten the visibility) stays hidden for the queue's whole visibility timeout.
     case 'queued':
-      return Math.max(enteredMs, record.nextAttemptAt ?? 0, record.dueAt ?? 0);
+      return Math.max(enteredMs, record.nextAttemptAt ?? 0, record.dueAt ?? 0) + visibilityTimeoutMs;
     case 'retrying':
-      return record.nextAttemptAt ?? enteredMs;
+      return (record.nextAttemptAt ?? enteredMs) + visibilityTimeoutMs;
     case 'running':
       return (record.leaseUntil ?? enteredMs) + visibilityTimeoutMs;
     default:

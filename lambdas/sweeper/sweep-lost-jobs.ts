@@ -6,9 +6,10 @@
  * "message lost" and counted, so `sqs-jobs failed` lists it and the metric alarms.
  *
  * A message that SQS moved to the DLQ by its redrive policy (about a hundred receives that ran
- * nothing) also leaves its record waiting; failing it lets `sqs-jobs redrive` re-arm it from that
- * copy as its next generation. A lost message cannot be re-sent from the record (the payload
- * travels only in the message), so failing it is the honest outcome.
+ * nothing) also leaves its record waiting. The record keeps `lostAt`, so should the message turn
+ * up after all (`sqs-jobs redrive` of that DLQ copy, or a delivery later than any deadline), the
+ * consumer re-arms the job as its next generation and runs it. A lost message cannot be re-sent
+ * from the record (the payload travels only in the message), so failing it is the honest outcome.
  *
  * Cost per run: one GetQueueAttributes per class, one byStatus query per shard of the three
  * waiting statuses (24, half a read unit each when empty), a BatchGetItem for records waiting
@@ -130,9 +131,10 @@ async function markSuspect({ clients, config }: SweepOptions, record: SweptRecor
 
 async function failLost(options: SweepOptions, record: SweptRecord, nowMs: number): Promise<boolean> {
   const at = new Date(nowMs).toISOString();
-  const reason = `message lost: no delivery since ${new Date(record.lostSuspectAt ?? nowMs).toISOString()} (${record.status} since ${record.statusAt}); if a copy is in the DLQ, sqs-jobs redrive runs it again`;
+  const reason = `message lost: no delivery since ${new Date(record.lostSuspectAt ?? nowMs).toISOString()} (${record.status} since ${record.statusAt}); if the message turns up (a DLQ redrive), the job runs as its next generation`;
   const e = new ExpressionBuilder();
   e.set('status', 'failed').set('statusShard', statusShard('failed', record.id)).set('statusAt', at).set('finishedAt', at);
+  e.set('lostAt', nowMs);
   e.set('lastError', truncate(reason, ERROR_MESSAGE_CHARS));
   e.set('errors', appendError(record.errors, { attempt: record.attempts, at, message: reason }));
   const days = options.config.failedRetentionDays;

@@ -57,6 +57,8 @@ export interface JobRecord {
   readonly requeuedAt?: string;
   /** Times the handler released the job (`ctx.release`); bounded by its `maxReleases`. */
   readonly releases?: number;
+  /** Epoch ms the sweeper failed the job as "message lost"; a delivery of it still re-arms the job. */
+  readonly lostAt?: number;
   /** ISO time an operator asked to cancel the running job; its consumer checks for it. */
   readonly cancelRequestedAt?: string;
   readonly cancelRequestedBy?: string;

@@ -328,7 +328,9 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.set('gen', toGen).set('attempts', 0).set('maxAttempts', maxAttempts);
       e.set('requeuedAt', isoNow()).set('expiresAt', expiresAfter(retention.unfinishedDays));
       // The new generation's message carries payload and overrides; a later failure stores them again.
+      // A new generation starts afresh: releases and lost-message marks belong to the old one.
       e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payloadJson', 'overrides', 'cancelRequestedAt', 'cancelRequestedBy');
+      e.remove('releases', 'lostAt', 'lostSuspectAt');
       await update(id, e, `failed (generation ${fromGen})`);
     },
 

@@ -1,13 +1,19 @@
 /**
  * The sweeper on the emulators: a waiting job whose message is gone is marked, then failed as
  * "message lost" one grace period later; bystanders (a job whose message is still queued, a
- * completed job) are left alone.
+ * completed job) are left alone; if the message turns up after all, the job runs as its next
+ * generation.
  */
-import { ReceiveMessageCommand, DeleteMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createConsumer } from '../../lambdas/consumer/create-consumer.ts';
 import { sweepLostJobs } from '../../lambdas/sweeper/sweep-lost-jobs.ts';
+import { LOCAL_REGION } from '../../local/emulators.ts';
+import { toSqsRecord } from '../../local/event-source-poller.ts';
+import { queueArn } from '../../local/provision.ts';
+import { withPriorityClasses } from '../../shared/job-registry.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
-import { startTestRuntime } from './harness.ts';
+import { startTestRuntime, testClasses, waitFor } from './harness.ts';
 import { testRegistry } from './test-jobs.ts';
 
 let runtime: LocalRuntime<typeof testRegistry>;
@@ -21,27 +27,28 @@ afterAll(async () => {
 });
 
 /** Takes every message off a queue, as if SQS had lost them. */
-async function drain(queueUrl: string): Promise<number> {
-  let drained = 0;
+async function drain(queueUrl: string): Promise<Message[]> {
+  const drained: Message[] = [];
   for (;;) {
     const { Messages = [] } = await runtime.clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
     );
     if (Messages.length === 0) return drained;
+    drained.push(...Messages);
     await runtime.clients.sqs.send(
       new DeleteMessageBatchCommand({
         QueueUrl: queueUrl,
         Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
       }),
     );
-    drained += Messages.length;
   }
 }
 
 describe('sweepLostJobs', () => {
   it('fails a queued job whose message is gone, in two steps, and leaves the others alone', async () => {
     const lostJob = await runtime.jobs.enqueue('test.ok', { value: 1 });
-    expect(await drain(runtime.config.queues.default!.queueUrl)).toBe(1);
+    const [original] = await drain(runtime.config.queues.default!.queueUrl);
+    expect(original).toBeDefined();
     // Bystander: its message is still in its queue (a backlog), so nothing can be concluded there.
     const waiting = await runtime.jobs.enqueue('test.ok', { value: 2 }, { class: 'high-priority' });
     const lostSeen: string[] = [];
@@ -71,5 +78,29 @@ describe('sweepLostJobs', () => {
     expect((await runtime.store.get(waiting.id))?.status).toBe('queued');
     // Nothing more to find: the lost job is terminal now.
     expect(await sweep(start + 40 * MIN)).toMatchObject({ suspects: 0, lost: 0 });
+
+    // The message turns up after all (say, redriven from the DLQ): the job runs as generation 2.
+    const queueUrl = runtime.config.queues.default!.queueUrl;
+    const arn = await queueArn(runtime.clients.sqs, queueUrl);
+    const consume = createConsumer({
+      registry: withPriorityClasses(testRegistry, testClasses),
+      className: 'default',
+      config: runtime.config,
+      clients: runtime.clients,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    const context = { getRemainingTimeInMillis: () => 4000 };
+    expect(await consume({ Records: [toSqsRecord(original!, arn, LOCAL_REGION)] }, context)).toEqual({ batchItemFailures: [] });
+    const rearmed = await runtime.store.get(lostJob.id);
+    expect(rearmed).toMatchObject({ status: 'queued', gen: 2 });
+    expect(rearmed?.lostAt).toBeUndefined();
+    const [next] = await waitFor(async () => {
+      const { Messages = [] } = await runtime.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+      );
+      return Messages.length > 0 ? Messages : undefined;
+    }, 'the next generation message');
+    await consume({ Records: [toSqsRecord(next!, arn, LOCAL_REGION)] }, context);
+    expect(await runtime.store.get(lostJob.id)).toMatchObject({ status: 'completed', gen: 2 });
   });
 });

@@ -68,6 +68,12 @@ export interface JobDefinition<
    * for at most `MAX_RELEASE_DELAY_SECONDS`. @defaultValue DEFAULT_MAX_RELEASES
    */
   readonly maxReleases?: number;
+  /**
+   * At most `limit` starts per `perSeconds`, per job name, or per `key(payload)` when given:
+   * a job over the limit goes back to its queue until its slot, counting neither an attempt
+   * nor a release (see README "Flow control").
+   */
+  readonly rateLimit?: RateLimit<z.output<Schema>>;
   /** No attempt starts after this moment; the job fails instead. */
   readonly retryUntil?: (enqueuedAt: Date) => Date;
   /** Errors for which retrying is pointless. `NonRetryableError` is always non-retryable. */
@@ -76,6 +82,17 @@ export interface JobDefinition<
   /** Called once when the job fails for good (attempts exhausted or non-retryable). */
   readonly onFailed?: (payload: z.output<Schema>, error: unknown, ctx: JobContext) => Promise<void> | void;
 }
+
+export interface RateLimit<Payload = unknown> {
+  /** Starts allowed per `perSeconds`; spaced evenly (`perSeconds / limit` apart). */
+  readonly limit: number;
+  readonly perSeconds: number;
+  /** A separate limit per key, e.g. `(p) => p.tenantId`. @defaultValue one limit for the job name */
+  readonly key?: (payload: Payload) => string;
+}
+
+/** One DynamoDB item takes about 1,000 writes a second; a limit above that cannot be kept on one. */
+export const MAX_RATE_PER_SECOND = 1000;
 
 // Erased form the registry and consumer work with: the payload is validated at run time.
 export type AnyJobDefinition = JobDefinition<string, z.ZodType, string>;
@@ -114,7 +131,22 @@ function definitionProblems(def: AnyJobDefinition): string[] {
       problems.push(`backoff delays must be 0–${MAX_VISIBILITY_SECONDS} seconds (the SQS visibility limit)`);
     }
   }
+  problems.push(...rateLimitProblems(def.rateLimit));
   return problems;
+}
+
+function rateLimitProblems(rateLimit: RateLimit<never> | undefined): string[] {
+  if (rateLimit === undefined) return [];
+  const { limit, perSeconds, key } = rateLimit;
+  if (!(Number.isInteger(limit) && limit >= 1)) return ['rateLimit.limit must be an integer >= 1'];
+  if (!(typeof perSeconds === 'number' && perSeconds > 0 && perSeconds <= MAX_VISIBILITY_SECONDS)) {
+    return [`rateLimit.perSeconds must be > 0 and at most ${MAX_VISIBILITY_SECONDS} (12 hours)`];
+  }
+  if (limit / perSeconds > MAX_RATE_PER_SECOND) {
+    return [`rateLimit allows ${limit / perSeconds} starts a second; at most ${MAX_RATE_PER_SECOND} (one DynamoDB item's write rate) per key`];
+  }
+  if (key !== undefined && typeof key !== 'function') return ['rateLimit.key must be a function of the payload'];
+  return [];
 }
 
 /** The `release` implementation shared by every context: throws the signal the consumer catches. */

@@ -56,6 +56,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
         ['where now', view.whereNow],
         ['attempts', `${job.attempts}/${job.maxAttempts}`],
         ['releases', `${job.releases ?? 0}/${maxReleasesOf(job.name)}`],
+        ['rate waits', job.rateWaits ?? 0],
         ['generation', job.gen],
         ['enqueued', shortTime(job.enqueuedAt)],
         ['started', shortTime(job.startedAt)],

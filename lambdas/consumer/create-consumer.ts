@@ -67,6 +67,7 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
         retention: retentionFor(options.config),
         now,
       }),
+    tableName: options.config.tableName,
     scheduleLock: createScheduleLock({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
     logger,
     metrics,

@@ -59,6 +59,10 @@ export interface JobRecord {
   readonly releases?: number;
   /** Epoch ms the sweeper failed the job as "message lost"; a delivery of it still re-arms the job. */
   readonly lostAt?: number;
+  /** Epoch ms of the rate-limit slot the job reserved and waits for; cleared when it is used. */
+  readonly rateSlotAt?: number;
+  /** Times the job went back to wait for a rate-limit slot (not releases, not attempts). */
+  readonly rateWaits?: number;
   /** ISO time an operator asked to cancel the running job; its consumer checks for it. */
   readonly cancelRequestedAt?: string;
   readonly cancelRequestedBy?: string;

@@ -249,7 +249,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       holdsClaim(e, token);
       // The newest error is errors[-1]; `lastError` is kept for the final reason only.
       e.set('nextAttemptAt', nextAttemptAt).set('errors', errors);
-      e.remove('leaseUntil');
+      e.remove('leaseUntil', 'rateSlotAt');
       await update(token.id, e, `running attempt ${token.attempt}`);
     },
 
@@ -261,7 +261,13 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.setExpression('attempts', `${e.name('attempts')} - ${e.value(1)}`);
       if (options.counted) e.setExpression('releases', `if_not_exists(${e.name('releases')}, ${e.value(0)}) + ${e.value(1)}`);
       e.set('nextAttemptAt', nextAttemptAt);
-      e.remove('leaseUntil');
+      if (options.rateSlotAt === undefined) e.remove('leaseUntil', 'rateSlotAt');
+      else {
+        // Waiting for its rate-limit slot: the next claim runs it without taking another.
+        e.set('rateSlotAt', options.rateSlotAt);
+        e.setExpression('rateWaits', `if_not_exists(${e.name('rateWaits')}, ${e.value(0)}) + ${e.value(1)}`);
+        e.remove('leaseUntil');
+      }
       await update(token.id, e, `running attempt ${token.attempt}`);
     },
 
@@ -329,7 +335,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.set('requeuedAt', isoNow()).set('expiresAt', expiresAfter(retention.unfinishedDays));
       // The new generation's message carries payload and overrides; a later failure stores them again.
       // A new generation starts afresh: releases and lost-message marks belong to the old one.
-      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payloadJson', 'overrides', 'cancelRequestedAt', 'cancelRequestedBy');
+      e.remove('finishedAt', 'nextAttemptAt', 'leaseUntil', 'payloadJson', 'overrides', 'cancelRequestedAt', 'cancelRequestedBy', 'rateSlotAt');
       e.remove('releases', 'lostAt', 'lostSuspectAt');
       await update(id, e, `failed (generation ${fromGen})`);
     },

@@ -98,7 +98,8 @@ export interface StatusStore {
   scheduleRetry(token: ClaimToken, update: { errors: JobErrorEntry[]; nextAttemptAt: number }): Promise<void>;
   /** Hands the job back without counting the attempt. */
   /** `counted`: the handler released the job (`ctx.release`), which counts toward `maxReleases`. */
-  release(token: ClaimToken, nextAttemptAt: number, options?: { counted?: boolean }): Promise<void>;
+  /** `rateSlotAt`: the job waits for the rate-limit slot it reserved (not counted; shown as a rate wait). */
+  release(token: ClaimToken, nextAttemptAt: number, options?: { counted?: boolean; rateSlotAt?: number }): Promise<void>;
   fail(target: FailTarget, update: FailUpdate): Promise<void>;
   setProgress(token: ClaimToken, percent: number): Promise<void>;
   /**

@@ -1,0 +1,22 @@
+/** The catalog refuses nonsensical flow-control settings, one clear error each. */
+import { z } from 'zod';
+import { describe, expect, it } from 'vitest';
+import { defineJob } from '../../shared/define-job.ts';
+
+const base = { name: 'x.job', class: 'default', schema: z.object({ tenant: z.string() }), handle: async () => undefined } as const;
+
+describe('defineJob rateLimit', () => {
+  it('accepts a limit per job and per key', () => {
+    expect(defineJob({ ...base, rateLimit: { limit: 100, perSeconds: 60, key: (p) => p.tenant } }).rateLimit?.limit).toBe(100);
+  });
+
+  it.each([
+    [{ limit: 0, perSeconds: 1 }, /rateLimit.limit must be an integer >= 1/],
+    [{ limit: 1.5, perSeconds: 1 }, /rateLimit.limit must be an integer >= 1/],
+    [{ limit: 1, perSeconds: 0 }, /rateLimit.perSeconds must be > 0/],
+    [{ limit: 5000, perSeconds: 1 }, /at most 1000 \(one DynamoDB item's write rate\)/],
+    [{ limit: 1, perSeconds: 1, key: 'tenant' }, /rateLimit.key must be a function/],
+  ])('refuses %o', (rateLimit, message) => {
+    expect(() => defineJob({ ...base, rateLimit: rateLimit as never })).toThrow(message);
+  });
+});

@@ -257,7 +257,7 @@ export class JobPipeline extends Construct {
       jobTable: this.jobTable,
       queues: [...queues.values()],
       pipelineEnvironment: this.pipelineEnvironment(),
-      entry: props.dispatcherEntry ?? DISPATCHER_ENTRY,
+      entry: props.dispatcherEntry ?? jobsModule?.dispatcherEntry ?? DISPATCHER_ENTRY,
       depsLockFilePath,
       functionName: dispatcherFunctionName(this.resourcePrefix),
       serviceName: this.resourcePrefix,

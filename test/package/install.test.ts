@@ -6,7 +6,7 @@
  * start the CLI with production dependencies only.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,6 +116,18 @@ describe('the packed package', () => {
     expect(out).toContain('Pipeline running');
     expect(out).toMatch(/export SQS_JOBS_QUEUES='\{"high-priority":/);
     expect(await exited).toBe(143);
+  });
+
+  it('synthesizes from a CommonJS CDK app too (the `cdk init` template has no "type": "module")', () => {
+    const cjs = join(work, 'cjs-app');
+    cpSync(join(app, 'src'), join(cjs, 'src'), { recursive: true });
+    cpSync(join(app, 'infra'), join(cjs, 'infra'), { recursive: true });
+    cpSync(join(app, 'package-lock.json'), join(cjs, 'package-lock.json'));
+    writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'hello-cjs-app', private: true }));
+    symlinkSync(join(app, 'node_modules'), join(cjs, 'node_modules'));
+    const outdir = join(cjs, 'cdk.out');
+    run(process.execPath, ['--import', 'tsx', 'infra/app.ts'], cjs, { ...process.env, CDK_OUTDIR: outdir });
+    expect(readdirSync(outdir)).toContain('HelloJobs.template.json');
   });
 
   it('bundles an enqueue-only app without the CDK or the emulators', () => {

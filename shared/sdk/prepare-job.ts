@@ -10,7 +10,8 @@ import { idempotentJobId, newJobId } from '../job-ids.ts';
 import type { JobRegistry } from '../job-registry.ts';
 import { queueLocationFor, type PipelineConfig } from '../pipeline-config.ts';
 import { MAX_PAYLOAD_DEPTH, payloadDepthExceeds } from '../payload-depth.ts';
-import { pipelineSettings } from '../pipeline-settings.ts';
+import { queueSpan, spanProblem } from '../queue-span.ts';
+import { pipelineSettings, queueRetentionSeconds } from '../pipeline-settings.ts';
 import { MAX_ATTEMPTS } from '../priority-classes.ts';
 import type { NewJob } from '../status-store/status-store.ts';
 
@@ -76,6 +77,16 @@ export function prepareJob(
   const maxAttempts = options.attempts ?? definition.attempts ?? cls.attempts;
   if (!(Number.isInteger(maxAttempts) && maxAttempts >= 1 && maxAttempts <= MAX_ATTEMPTS)) {
     throw new InvalidOptionError(`attempts must be an integer from 1 to ${MAX_ATTEMPTS}; got ${maxAttempts}`);
+  }
+  // Per-call attempts or backoff must fit the queue's retention as the job's own settings do.
+  if (options.attempts !== undefined || options.backoff !== undefined) {
+    const span = queueSpan(cls, {
+      ...definition,
+      attempts: maxAttempts,
+      ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
+    });
+    const retention = queueRetentionSeconds();
+    if (span.totalSeconds > retention) throw new InvalidOptionError(spanProblem(`job "${name}" with these options`, span, retention));
   }
   const key = options.idempotencyKey;
   if (key !== undefined && (typeof key !== 'string' || key.length === 0 || key.length > 256)) {

@@ -182,3 +182,20 @@ describe('payload depth', () => {
     expect(() => prepareJob(registry, 'nested', deep(31), {}, config, { nowMs: 0 })).not.toThrow();
   });
 });
+
+describe('per-call overrides and the queue retention', () => {
+  const job = defineJob({ name: 'span.job', class: 'low-priority', schema: z.object({}), handle: async () => undefined });
+  const registry = createJobRegistry([job]);
+  const lowConfig: PipelineConfig = { tableName: 'jobs', queues: { 'low-priority': { queueUrl: 'http://q/low', dlqUrl: 'http://q/low-dlq' } } };
+
+  it('refuses attempts and backoff whose worst case outlives the queue, naming the numbers', () => {
+    const attempt = () =>
+      prepareJob(registry, 'span.job', {}, { attempts: 25, backoff: { type: 'exponential', baseSeconds: 43_200 } }, lowConfig, { nowMs: 0 });
+    expect(attempt).toThrow(InvalidOptionError);
+    expect(attempt).toThrow(/job "span\.job" with these options: worst-case queue span \d+ s \([\d.]+ days\) exceeds the work-queue retention of 1209600 s/);
+  });
+
+  it('accepts overrides that fit', () => {
+    expect(() => prepareJob(registry, 'span.job', {}, { attempts: 2, backoff: [10] }, lowConfig, { nowMs: 0 })).not.toThrow();
+  });
+});

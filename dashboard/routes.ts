@@ -129,7 +129,7 @@ export function apiRoutes(deps: ApiDeps) {
       } catch (error) {
         if (error instanceof ApiError) return { status: error.status, body: error.body };
         if (error instanceof JobNotFoundError) return { status: 404, body: { error: error.message } };
-        if (error instanceof SqsJobsError) return { status: 400, body: { error: error.message } };
+        if (error instanceof SqsJobsError || error instanceof URIError) return { status: 400, body: { error: error.message } };
         return { status: 500, body: { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) } };
       }
     }

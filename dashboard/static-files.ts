@@ -34,7 +34,12 @@ export interface StaticFile {
 }
 
 export async function staticFile(assetsDir: string, pathname: string, secrets: Secrets): Promise<StaticFile> {
-  const name = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  let name: string;
+  try {
+    name = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+  } catch {
+    return { status: 400, type: 'text/plain', body: 'malformed path' };
+  }
   const file = normalize(join(assetsDir, name));
   if (!file.startsWith(assetsDir + sep)) return { status: 404, type: TYPES['.html']!, body: 'not found' };
   let body: Buffer;

@@ -50,6 +50,13 @@ describe('dashboard security', () => {
     expect(await meta.json()).toMatchObject({ classes: expect.arrayContaining(['default', 'notifications']) });
   });
 
+  it('answers a malformed path with 400, and does not escape the assets folder', async () => {
+    const headers = { 'x-dashboard-token': run.dashboard.token };
+    expect((await fetch(at('/api/jobs/%E0%A4%A'), { headers })).status).toBe(400);
+    expect((await fetch(at('/%E0%A4%A'), { headers })).status).toBe(400);
+    expect((await fetch(at('/..%2f..%2fpackage.json'), { headers })).status).toBe(404);
+  });
+
   it('refuses a POST without the CSRF token, from another origin, or not JSON', async () => {
     const token = { 'x-dashboard-token': run.dashboard.token };
     const csrf = { ...token, 'x-csrf-token': run.dashboard.csrfToken };

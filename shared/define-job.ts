@@ -74,6 +74,11 @@ export interface JobDefinition<
    * nor a release (see README "Flow control").
    */
   readonly rateLimit?: RateLimit<z.output<Schema>>;
+  /**
+   * At most `limit` jobs of this name and `key(payload)` running at once, across every
+   * consumer; the others wait in the queue (see README "Flow control").
+   */
+  readonly concurrency?: { readonly limit: number; readonly key: (payload: z.output<Schema>) => string };
   /** No attempt starts after this moment; the job fails instead. */
   readonly retryUntil?: (enqueuedAt: Date) => Date;
   /** Errors for which retrying is pointless. `NonRetryableError` is always non-retryable. */
@@ -93,6 +98,9 @@ export interface RateLimit<Payload = unknown> {
 
 /** One DynamoDB item takes about 1,000 writes a second; a limit above that cannot be kept on one. */
 export const MAX_RATE_PER_SECOND = 1000;
+
+/** Holders of one key live in one item (each ~50 bytes); 1,000 keeps it well under 400 KB. */
+export const MAX_CONCURRENCY_LIMIT = 1000;
 
 // Erased form the registry and consumer work with: the payload is validated at run time.
 export type AnyJobDefinition = JobDefinition<string, z.ZodType, string>;
@@ -132,6 +140,11 @@ function definitionProblems(def: AnyJobDefinition): string[] {
     }
   }
   problems.push(...rateLimitProblems(def.rateLimit));
+  if (def.concurrency !== undefined) {
+    if (!(Number.isInteger(def.concurrency.limit) && def.concurrency.limit >= 1 && def.concurrency.limit <= MAX_CONCURRENCY_LIMIT)) {
+      problems.push(`concurrency.limit must be an integer from 1 to ${MAX_CONCURRENCY_LIMIT}`);
+    } else if (typeof def.concurrency.key !== 'function') problems.push('concurrency.key must be a function of the payload');
+  }
   return problems;
 }
 

@@ -57,6 +57,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
         ['attempts', `${job.attempts}/${job.maxAttempts}`],
         ['releases', `${job.releases ?? 0}/${maxReleasesOf(job.name)}`],
         ['rate waits', job.rateWaits ?? 0],
+        ['key waits', job.concurrencyWaits ?? 0],
         ['generation', job.gen],
         ['enqueued', shortTime(job.enqueuedAt)],
         ['started', shortTime(job.startedAt)],

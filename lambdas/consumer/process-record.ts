@@ -28,6 +28,7 @@ import { isTerminal } from '../../shared/lifecycle.ts';
 import type { QueueLocation } from '../../shared/pipeline-config.ts';
 import type { PriorityClass } from '../../shared/priority-classes.ts';
 import { appendError, type JobErrorEntry } from '../../shared/status-store/job-record.ts';
+import { createConcurrencySlots } from '../../shared/status-store/concurrency-slots.ts';
 import { createRateLimiter } from '../../shared/status-store/rate-limiter.ts';
 import type { ScheduleLock } from '../../shared/status-store/schedule-lock.ts';
 import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store.ts';
@@ -36,12 +37,13 @@ import { JobCancelledError, cancelCheckIntervalMs, watchForCancel } from './canc
 import { createDeadLettering, withKeys, type JobFacts } from './dead-lettering.ts';
 import { decideAfterFailure } from './failure-policy.ts';
 import type { JobMetrics } from './job-metrics.ts';
-import { rateLimitGate } from './rate-limit-gate.ts';
+import { passFlowGates, type HeldSlot } from './flow-gates.ts';
 import { rearmFailedJob, rearmRedrivenCopy } from './rearm-redriven.ts';
 import { runWithTimeout } from './run-with-timeout.ts';
 import type { VisibilityChanges } from './visibility-changes.ts';
 
 export type RecordOutcome = 'delete' | 'keep';
+
 
 export interface RecordProcessorDeps {
   readonly registry: JobRegistry;
@@ -77,8 +79,19 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
 
   const { deadLetter, failUnrun } = createDeadLettering({ ...deps, releaseOverlap });
   const limiter = createRateLimiter({ documentClient: clients.dynamodb, tableName: deps.tableName, now });
+  const slots = createConcurrencySlots({ documentClient: clients.dynamodb, tableName: deps.tableName, now });
 
+  /** Runs a record; a concurrency slot its job took is given back however the run ends. */
   async function process(record: SQSRecord, deadlineMs: number, visibility: VisibilityChanges): Promise<RecordOutcome> {
+    const held: HeldSlot = {};
+    try {
+      return await processHolding(record, deadlineMs, visibility, held);
+    } finally {
+      await held.release?.();
+    }
+  }
+
+  async function processHolding(record: SQSRecord, deadlineMs: number, visibility: VisibilityChanges, held: HeldSlot): Promise<RecordOutcome> {
     let envelope: Envelope;
     try {
       envelope = decodeEnvelope(record.body);
@@ -214,22 +227,23 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     };
     // Asked to cancel during an earlier attempt that then failed or was released: do not run again.
     if (claim.record.cancelRequestedAt) return cancel(claim.record.cancelRequestedBy ?? 'unknown', claim.record.cancelRequestedAt);
-    if (definition.rateLimit) {
-      let gate;
-      try {
-        gate = await rateLimitGate({ limiter, definition, payload: parsed.data, record: claim.record, nowMs: now() });
-      } catch (error) {
-        return settle(error); // the key function threw, or the limiter cannot be reached
-      }
-      if (!gate.run) {
-        visibility.set(record, gate.waitSeconds);
-        await store.release(token, gate.slotAt, { rateSlotAt: gate.slotAt }).catch((e: unknown) => {
-          jobLogger.warn('rate-limit wait not recorded', { error: errorMessage(e) });
-        });
-        jobLogger.debug('rate limited: back until its slot', { waitSeconds: gate.waitSeconds });
-        return 'keep';
-      }
-    }
+    const gates = await passFlowGates({
+      limiter,
+      slots,
+      store,
+      definition,
+      payload: parsed.data,
+      claimed: claim.record,
+      token,
+      leaseUntil: claim.record.leaseUntil ?? deadlineMs + deps.deadlineMarginMs,
+      record,
+      visibility,
+      logger: jobLogger,
+      now,
+      held,
+    });
+    if (gates.kind === 'error') return settle(gates.error);
+    if (gates.kind === 'wait') return 'keep';
     if (retryUntilMs !== undefined && startMs > retryUntilMs) {
       // Checked under the claim, so a duplicate delivery cannot fail a job that is running.
       return settle(new NonRetryableError(`retryUntil (${new Date(retryUntilMs).toISOString()}) passed before the attempt started`));

@@ -63,6 +63,8 @@ export interface JobRecord {
   readonly rateSlotAt?: number;
   /** Times the job went back to wait for a rate-limit slot (not releases, not attempts). */
   readonly rateWaits?: number;
+  /** Times the job went back because its concurrency key had no free slot. */
+  readonly concurrencyWaits?: number;
   /** ISO time an operator asked to cancel the running job; its consumer checks for it. */
   readonly cancelRequestedAt?: string;
   readonly cancelRequestedBy?: string;

@@ -261,6 +261,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.setExpression('attempts', `${e.name('attempts')} - ${e.value(1)}`);
       if (options.counted) e.setExpression('releases', `if_not_exists(${e.name('releases')}, ${e.value(0)}) + ${e.value(1)}`);
       e.set('nextAttemptAt', nextAttemptAt);
+      if (options.concurrencyWait) e.setExpression('concurrencyWaits', `if_not_exists(${e.name('concurrencyWaits')}, ${e.value(0)}) + ${e.value(1)}`);
       if (options.rateSlotAt === undefined) e.remove('leaseUntil', 'rateSlotAt');
       else {
         // Waiting for its rate-limit slot: the next claim runs it without taking another.

@@ -99,7 +99,8 @@ export interface StatusStore {
   /** Hands the job back without counting the attempt. */
   /** `counted`: the handler released the job (`ctx.release`), which counts toward `maxReleases`. */
   /** `rateSlotAt`: the job waits for the rate-limit slot it reserved (not counted; shown as a rate wait). */
-  release(token: ClaimToken, nextAttemptAt: number, options?: { counted?: boolean; rateSlotAt?: number }): Promise<void>;
+  /** `concurrencyWait`: its concurrency key was full (not counted; shown as a concurrency wait). */
+  release(token: ClaimToken, nextAttemptAt: number, options?: { counted?: boolean; rateSlotAt?: number; concurrencyWait?: boolean }): Promise<void>;
   fail(target: FailTarget, update: FailUpdate): Promise<void>;
   setProgress(token: ClaimToken, percent: number): Promise<void>;
   /**

@@ -20,3 +20,12 @@ describe('defineJob rateLimit', () => {
     expect(() => defineJob({ ...base, rateLimit: rateLimit as never })).toThrow(message);
   });
 });
+
+describe('defineJob concurrency', () => {
+  it.each([
+    [{ limit: 0, key: () => 'k' }, /concurrency.limit must be an integer from 1 to 1000/],
+    [{ limit: 2 }, /concurrency.key must be a function/],
+  ])('refuses %o', (concurrency, message) => {
+    expect(() => defineJob({ ...base, concurrency: concurrency as never })).toThrow(message);
+  });
+});

@@ -79,6 +79,16 @@ export interface JobDefinition<
    * consumer; the others wait in the queue (see README "Flow control").
    */
   readonly concurrency?: { readonly limit: number; readonly key: (payload: z.output<Schema>) => string };
+  /**
+   * One job per `key(payload)` at a time: an enqueue while another job of that key is
+   * `while` (waiting, running, or either) returns that job instead (`duplicate: true`), for
+   * at most `forSeconds` after the holder was enqueued (see README "Flow control").
+   */
+  readonly unique?: {
+    readonly key: (payload: z.output<Schema>) => string;
+    readonly while: UniqueWhile;
+    readonly forSeconds: number;
+  };
   /** No attempt starts after this moment; the job fails instead. */
   readonly retryUntil?: (enqueuedAt: Date) => Date;
   /** Errors for which retrying is pointless. `NonRetryableError` is always non-retryable. */
@@ -87,6 +97,10 @@ export interface JobDefinition<
   /** Called once when the job fails for good (attempts exhausted or non-retryable). */
   readonly onFailed?: (payload: z.output<Schema>, error: unknown, ctx: JobContext) => Promise<void> | void;
 }
+
+/** Which holders block a unique job's enqueue: waiting ones (scheduled, queued, retrying), running ones, or both. */
+export type UniqueWhile = 'queued' | 'running' | 'queued-or-running';
+const UNIQUE_WHILE: readonly string[] = ['queued', 'running', 'queued-or-running'];
 
 export interface RateLimit<Payload = unknown> {
   /** Starts allowed per `perSeconds`; spaced evenly (`perSeconds / limit` apart). */
@@ -140,6 +154,11 @@ function definitionProblems(def: AnyJobDefinition): string[] {
     }
   }
   problems.push(...rateLimitProblems(def.rateLimit));
+  if (def.unique !== undefined) {
+    if (typeof def.unique.key !== 'function') problems.push('unique.key must be a function of the payload');
+    else if (!UNIQUE_WHILE.includes(def.unique.while)) problems.push(`unique.while must be one of ${UNIQUE_WHILE.join(', ')}`);
+    else if (!(Number.isInteger(def.unique.forSeconds) && def.unique.forSeconds >= 1)) problems.push('unique.forSeconds must be a whole number of seconds >= 1');
+  }
   if (def.concurrency !== undefined) {
     if (!(Number.isInteger(def.concurrency.limit) && def.concurrency.limit >= 1 && def.concurrency.limit <= MAX_CONCURRENCY_LIMIT)) {
       problems.push(`concurrency.limit must be an integer from 1 to ${MAX_CONCURRENCY_LIMIT}`);

@@ -10,6 +10,7 @@ import { errorMessage } from '../../shared/errors.ts';
 import type { ConcurrencySlots } from '../../shared/status-store/concurrency-slots.ts';
 import type { JobRecord } from '../../shared/status-store/job-record.ts';
 import type { RateLimiter } from '../../shared/status-store/rate-limiter.ts';
+import { uniqueItemId, type UniqueLocks } from '../../shared/status-store/unique-locks.ts';
 import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store.ts';
 import { concurrencyGate } from './concurrency-gate.ts';
 import { rateLimitGate } from './rate-limit-gate.ts';
@@ -25,6 +26,7 @@ export type GateOutcome = { readonly kind: 'pass' } | { readonly kind: 'wait' } 
 export async function passFlowGates(input: {
   limiter: RateLimiter;
   slots: ConcurrencySlots;
+  locks: UniqueLocks;
   store: StatusStore;
   definition: AnyJobDefinition;
   payload: unknown;
@@ -62,6 +64,10 @@ export async function passFlowGates(input: {
       });
       if (!gate.run) return await sendBack(gate.waitSeconds, input.now() + gate.waitSeconds * 1000, { concurrencyWait: true }, 'concurrency key full');
       input.held.release = gate.release;
+    }
+    if (definition.unique?.while === 'running') {
+      // Unique while running: the running job names itself holder, so enqueues see it.
+      await input.locks.hold(uniqueItemId(definition.name, definition.unique.key(input.payload)), token.id, input.leaseUntil);
     }
   } catch (error) {
     return { kind: 'error', error };

@@ -30,6 +30,7 @@ import type { PriorityClass } from '../../shared/priority-classes.ts';
 import { appendError, type JobErrorEntry } from '../../shared/status-store/job-record.ts';
 import { createConcurrencySlots } from '../../shared/status-store/concurrency-slots.ts';
 import { createRateLimiter } from '../../shared/status-store/rate-limiter.ts';
+import { createUniqueLocks } from '../../shared/status-store/unique-locks.ts';
 import type { ScheduleLock } from '../../shared/status-store/schedule-lock.ts';
 import type { ClaimToken, StatusStore } from '../../shared/status-store/status-store.ts';
 import { decideOnConflict } from './claim-decision.ts';
@@ -80,6 +81,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
   const { deadLetter, failUnrun } = createDeadLettering({ ...deps, releaseOverlap });
   const limiter = createRateLimiter({ documentClient: clients.dynamodb, tableName: deps.tableName, now });
   const slots = createConcurrencySlots({ documentClient: clients.dynamodb, tableName: deps.tableName, now });
+  const locks = createUniqueLocks({ documentClient: clients.dynamodb, tableName: deps.tableName, now });
 
   /** Runs a record; a concurrency slot its job took is given back however the run ends. */
   async function process(record: SQSRecord, deadlineMs: number, visibility: VisibilityChanges): Promise<RecordOutcome> {
@@ -230,6 +232,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     const gates = await passFlowGates({
       limiter,
       slots,
+      locks,
       store,
       definition,
       payload: parsed.data,

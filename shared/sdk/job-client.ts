@@ -17,6 +17,8 @@ import type { JobStatus } from '../lifecycle.ts';
 import type { PipelineConfig } from '../pipeline-config.ts';
 import { createStatusStore, type StatusStore } from '../status-store/status-store.ts';
 import type { JobRecord } from '../status-store/job-record.ts';
+import { createUniqueLocks } from '../status-store/unique-locks.ts';
+import { uniqueHolder } from './unique-enqueue.ts';
 import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job.ts';
 import { waitForJob, type WaitForOptions } from './wait-for-job.ts';
 
@@ -26,7 +28,7 @@ export interface EnqueuedJob {
   readonly class: string;
   /** `queued` for a new job; the stored status when an idempotency key matched an earlier job. */
   readonly status: JobStatus;
-  /** True when an idempotency key matched an earlier job and nothing was sent. */
+  /** True when an idempotency key or a unique key matched an earlier job and nothing was sent. */
   readonly duplicate: boolean;
 }
 
@@ -83,6 +85,7 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
   const now = options.now ?? Date.now;
   const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, now });
 
+  const uniqueLocks = createUniqueLocks({ documentClient: clients.dynamodb, tableName: config.tableName, now });
   const settings = (nowMs: number) => ({
     nowMs,
     ...(options.maxQueueDelaySeconds !== undefined ? { maxQueueDelaySeconds: options.maxQueueDelaySeconds } : {}),
@@ -90,6 +93,17 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
 
   async function record(prepared: PreparedJob): Promise<{ created: boolean; job: EnqueuedJob; resend: boolean }> {
     try {
+      const holder = await uniqueHolder({
+        definition: registry.get(prepared.record.name),
+        payload: prepared.envelope.payload,
+        jobId: prepared.record.id,
+        locks: uniqueLocks,
+        get: store.get,
+        nowMs: now(),
+      });
+      if (holder) {
+        return { created: false, resend: false, job: { id: holder.id, name: holder.name, class: holder.class, status: holder.status, duplicate: true } };
+      }
       const outcome = await store.createQueued(prepared.record);
       const stored = outcome.record;
       // The SDK retried a PutItem whose response was lost: the record it finds is this call's own.

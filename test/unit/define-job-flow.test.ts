@@ -29,3 +29,13 @@ describe('defineJob concurrency', () => {
     expect(() => defineJob({ ...base, concurrency: concurrency as never })).toThrow(message);
   });
 });
+
+describe('defineJob unique', () => {
+  it.each([
+    [{ key: 'report', while: 'queued', forSeconds: 60 }, /unique.key must be a function/],
+    [{ key: () => 'k', while: 'done', forSeconds: 60 }, /unique.while must be one of queued, running, queued-or-running/],
+    [{ key: () => 'k', while: 'queued', forSeconds: 0 }, /unique.forSeconds must be a whole number of seconds >= 1/],
+  ])('refuses %o', (unique, message) => {
+    expect(() => defineJob({ ...base, unique: unique as never })).toThrow(message);
+  });
+});

@@ -84,6 +84,15 @@ export interface JobDefinition<
    * `while` (waiting, running, or either) returns that job instead (`duplicate: true`), for
    * at most `forSeconds` after the holder was enqueued (see README "Flow control").
    */
+  /**
+   * A burst of enqueues with the same `key(payload)` runs once, `seconds` after the first
+   * (`mode: 'first'`, its payload) or after the last (`'last'`, the last payload).
+   */
+  readonly debounce?: {
+    readonly key: (payload: z.output<Schema>) => string;
+    readonly seconds: number;
+    readonly mode: 'first' | 'last';
+  };
   readonly unique?: {
     readonly key: (payload: z.output<Schema>) => string;
     readonly while: UniqueWhile;
@@ -154,6 +163,12 @@ function definitionProblems(def: AnyJobDefinition): string[] {
     }
   }
   problems.push(...rateLimitProblems(def.rateLimit));
+  if (def.debounce !== undefined) {
+    if (typeof def.debounce.key !== 'function') problems.push('debounce.key must be a function of the payload');
+    else if (!(Number.isInteger(def.debounce.seconds) && def.debounce.seconds >= 1)) problems.push('debounce.seconds must be a whole number of seconds >= 1');
+    else if (def.debounce.mode !== 'first' && def.debounce.mode !== 'last') problems.push("debounce.mode must be 'first' or 'last'");
+    else if (def.unique !== undefined) problems.push('debounce and unique exclude each other (a debounced burst already runs once)');
+  }
   if (def.unique !== undefined) {
     if (typeof def.unique.key !== 'function') problems.push('unique.key must be a function of the payload');
     else if (!UNIQUE_WHILE.includes(def.unique.while)) problems.push(`unique.while must be one of ${UNIQUE_WHILE.join(', ')}`);

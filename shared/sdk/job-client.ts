@@ -18,6 +18,7 @@ import type { PipelineConfig } from '../pipeline-config.ts';
 import { createStatusStore, type StatusStore } from '../status-store/status-store.ts';
 import type { JobRecord } from '../status-store/job-record.ts';
 import { createUniqueLocks } from '../status-store/unique-locks.ts';
+import { debounceEnqueue, debouncedOptions } from './debounce-enqueue.ts';
 import { uniqueHolder } from './unique-enqueue.ts';
 import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job.ts';
 import { waitForJob, type WaitForOptions } from './wait-for-job.ts';
@@ -85,6 +86,14 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
   const now = options.now ?? Date.now;
   const store = options.store ?? createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, now });
 
+  /** New job id → the waiting job it replaces (debounce `last`), cancelled once the new one is sent. */
+  const replaced = new Map<string, string>();
+  const cancelReplaced = async (id: string) => {
+    const old = replaced.get(id);
+    replaced.delete(id);
+    // Already started: then both run, as two enqueues outside a burst would.
+    if (old) await store.cancel(old, `debounced: replaced by ${id}`).catch(() => undefined);
+  };
   const uniqueLocks = createUniqueLocks({ documentClient: clients.dynamodb, tableName: config.tableName, now });
   const settings = (nowMs: number) => ({
     nowMs,
@@ -101,9 +110,19 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
         get: store.get,
         nowMs: now(),
       });
-      if (holder) {
-        return { created: false, resend: false, job: { id: holder.id, name: holder.name, class: holder.class, status: holder.status, duplicate: true } };
+      const debounced = await debounceEnqueue({
+        definition: registry.get(prepared.record.name),
+        payload: prepared.envelope.payload,
+        jobId: prepared.record.id,
+        db: clients.dynamodb,
+        tableName: config.tableName,
+        get: store.get,
+      });
+      const existing = holder ?? (debounced.kind === 'existing' ? debounced.job : undefined);
+      if (existing) {
+        return { created: false, resend: false, job: { id: existing.id, name: existing.name, class: existing.class, status: existing.status, duplicate: true } };
       }
+      if (debounced.kind === 'proceed' && debounced.replaces) replaced.set(prepared.record.id, debounced.replaces);
       const outcome = await store.createQueued(prepared.record);
       const stored = outcome.record;
       // The SDK retried a PutItem whose response was lost: the record it finds is this call's own.
@@ -143,9 +162,10 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
     store,
 
     async enqueue(job, payload, enqueueOptions = {}) {
-      const prepared = prepareJob(registry, job, payload, enqueueOptions, config, settings(now()));
+      const prepared = prepareJob(registry, job, payload, debouncedOptions(registry.get(typeof job === 'string' ? job : job.name), enqueueOptions), config, settings(now()));
       const { created, job: enqueued, resend } = await record(prepared);
       // A scheduled job is sent by the dispatcher when it is due.
+      if (created && prepared.record.scheduled) await cancelReplaced(enqueued.id);
       if ((!created && !resend) || prepared.record.scheduled) return enqueued;
       try {
         await clients.sqs.send(
@@ -158,8 +178,10 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
       } catch (error) {
         // A re-send leaves the existing record alone; a first send takes its record back.
         if (resend) throw new EnqueueError(`could not re-send job ${enqueued.id}: ${errorMessage(error)}`, { cause: error });
+        replaced.delete(enqueued.id);
         throw await sendFailed(prepared, error);
       }
+      await cancelReplaced(enqueued.id);
       return enqueued;
     },
 
@@ -194,7 +216,7 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
       const nowMs = now();
       await mapWithConcurrency(entries, RECORD_WRITE_CONCURRENCY, async (entry, index) => {
         try {
-          const prepared = prepareJob(registry, entry.job, entry.payload, entry.options ?? {}, config, settings(nowMs));
+          const prepared = prepareJob(registry, entry.job, entry.payload, debouncedOptions(registry.get(typeof entry.job === 'string' ? entry.job : (entry.job as { name: string }).name), entry.options ?? {}), config, settings(nowMs));
           const { created, job } = await record(prepared);
           if (created && !prepared.record.scheduled) toSend.push({ index, prepared, job });
           else results[index] = { ok: true, job };
@@ -234,6 +256,10 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
           if (item) results[item.index] = { ok: false, error: await sendFailed(item.prepared, cause) };
         }
       }
+      for (const result of results) {
+        if (result.ok) await cancelReplaced(result.job.id);
+      }
+      for (const id of [...replaced.keys()]) if (results.every((r) => !r.ok || r.job.id !== id)) replaced.delete(id);
       return results;
     },
   };

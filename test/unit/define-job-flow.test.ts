@@ -39,3 +39,19 @@ describe('defineJob unique', () => {
     expect(() => defineJob({ ...base, unique: unique as never })).toThrow(message);
   });
 });
+
+describe('defineJob debounce', () => {
+  it.each([
+    [{ key: 'user', seconds: 5, mode: 'last' }, /debounce.key must be a function/],
+    [{ key: () => 'k', seconds: 0, mode: 'last' }, /debounce.seconds must be a whole number of seconds >= 1/],
+    [{ key: () => 'k', seconds: 5, mode: 'middle' }, /debounce.mode must be 'first' or 'last'/],
+  ])('refuses %o', (debounce, message) => {
+    expect(() => defineJob({ ...base, debounce: debounce as never })).toThrow(message);
+  });
+
+  it('refuses debounce together with unique', () => {
+    expect(() =>
+      defineJob({ ...base, debounce: { key: () => 'k', seconds: 5, mode: 'last' }, unique: { key: () => 'k', while: 'queued', forSeconds: 60 } }),
+    ).toThrow(/debounce and unique exclude each other/);
+  });
+});

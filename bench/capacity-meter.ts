@@ -21,140 +21,32 @@ import {
   GetItemCommand,
   type AttributeValue as SdkAttributeValue,
   type DynamoDBClient,
-  type TableDescription,
 } from '@aws-sdk/client-dynamodb';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import {
   indexWriteCost,
   itemSize,
   readUnits,
   tableWriteUnits,
   type AttributeMap,
-  type IndexDefinition,
   type IndexWriteCost,
-  type TableKey,
   type WriteOperation,
 } from './dynamodb-units.ts';
 import { gbSeconds } from './prices.ts';
 import { billedRequests, messagePayloadBytes, type MessageLike } from './sqs-units.ts';
-
-interface EventBase {
-  /** What the bench was doing (set through `meter.phase`). */
-  readonly phase: string;
-}
-
-export interface SqsMeterEvent extends EventBase {
-  readonly service: 'sqs';
-  readonly operation: string;
-  readonly queueUrl?: string;
-  /** Billed requests: 1, or one per started 64 KB of payload. */
-  readonly requests: number;
-  readonly payloadBytes: number;
-  readonly messages: number;
-  /** A ReceiveMessage that returned nothing (still billed). */
-  readonly empty: boolean;
-  readonly error?: string;
-}
-
-export interface DynamoMeterEvent extends EventBase {
-  readonly service: 'dynamodb';
-  readonly operation: string;
-  readonly table?: string;
-  /** Table write request units (before GSIs). */
-  readonly writeUnits: number;
-  readonly readUnits: number;
-  /** Per global secondary index: what this write cost there. */
-  readonly indexes: Readonly<Record<string, IndexWriteCost>>;
-  readonly beforeBytes?: number;
-  readonly afterBytes?: number;
-  /** The item before and after the write (for what-if calculations; not reported). */
-  readonly before?: AttributeMap;
-  readonly after?: AttributeMap;
-  /** `status` attribute of the item before and after the write (for the breakdown). */
-  readonly beforeStatus?: string;
-  readonly afterStatus?: string;
-  readonly conditionFailed: boolean;
-  /** Table units the endpoint reported (ReturnConsumedCapacity), when it did. */
-  readonly reportedUnits?: number;
-  readonly error?: string;
-}
-
-export interface LambdaMeterEvent extends EventBase {
-  readonly service: 'lambda';
-  readonly functionName: string;
-  readonly records: number;
-  readonly durationMs: number;
-  readonly memoryMb: number;
-  /** Duration rounded up to the millisecond × configured memory: an estimate of what Lambda bills. */
-  readonly gbSeconds: number;
-}
-
-export type MeterEvent = SqsMeterEvent | DynamoMeterEvent | LambdaMeterEvent;
-
-/** SQS operations that move messages; everything else is control plane (setup, monitoring). */
-const SQS_DATA_OPERATIONS = new Set([
-  'SendMessage',
-  'SendMessageBatch',
-  'ReceiveMessage',
-  'DeleteMessage',
-  'DeleteMessageBatch',
-  'ChangeMessageVisibility',
-  'ChangeMessageVisibilityBatch',
-]);
-
-const CAPACITY_OPERATIONS = new Set([
-  'PutItem',
-  'UpdateItem',
-  'DeleteItem',
-  'GetItem',
-  'BatchGetItem',
-  'BatchWriteItem',
-  'Query',
-  'Scan',
-]);
-
-export interface UnitTotals {
-  /** Billed SQS data-plane requests, empty receives excluded. */
-  readonly sqsRequests: number;
-  readonly sqsEmptyReceives: number;
-  readonly sqsRequestsByOperation: Readonly<Record<string, number>>;
-  readonly sqsControlPlaneRequests: number;
-  readonly tableWriteUnits: number;
-  readonly indexWriteUnits: Readonly<Record<string, number>>;
-  /** Table plus index write request units. */
-  readonly writeRequestUnits: number;
-  readonly readRequestUnits: number;
-  readonly dynamoRequests: number;
-  readonly lambdaInvocations: number;
-  readonly lambdaRecords: number;
-  readonly lambdaDurationMs: number;
-  readonly lambdaGbSeconds: number;
-  /** Writes whose computed table units could be compared with the endpoint's, and how many agreed. */
-  readonly crossCheck: { readonly compared: number; readonly agreed: number };
-}
-
-export interface CapacityMeterOptions {
-  /** Reads item images before and after writes; must not be metered itself. */
-  readonly imageClient: DynamoDBClient;
-  /** Attribute shown as the item's state in the breakdown. @defaultValue 'status' */
-  readonly statusAttribute?: string;
-}
-
-export interface TableSchema {
-  readonly key: TableKey;
-  readonly indexes: readonly IndexDefinition[];
-}
-
-// The SDK's middleware stack is generic over every command's input and output; the meter only
-// reads plain objects from it, so a minimal structural view keeps `any` out of the code below.
-type Handler = (args: { input: object; request?: unknown }) => Promise<{ output: object; response?: unknown }>;
-interface StackView {
-  add(
-    middleware: (next: Handler, context: { commandName?: string }) => Handler,
-    options: { step: 'initialize' | 'finalizeRequest'; name: string; priority?: 'low' | 'normal' | 'high' },
-  ): void;
-}
+import {
+  SQS_DATA_OPERATIONS,
+  CAPACITY_OPERATIONS,
+  type MeterEvent,
+  type UnitTotals,
+  type CapacityMeterOptions,
+  type TableSchema,
+  type Handler,
+  type StackView,
+} from './capacity-meter-types.ts';
+import { tableSchema, keyOf, asAttributeMap, operationName, errorName } from './capacity-meter-helpers.ts';
+export type { SqsMeterEvent, DynamoMeterEvent, LambdaMeterEvent, MeterEvent, UnitTotals, CapacityMeterOptions, TableSchema } from './capacity-meter-types.ts';
+export { tableSchema } from './capacity-meter-helpers.ts';
 
 export class CapacityMeter {
   phase = 'setup';
@@ -448,57 +340,4 @@ export class CapacityMeter {
     }
     return schema;
   }
-}
-
-/** Key schema and global secondary indexes as DescribeTable reports them. */
-export function tableSchema(table: TableDescription): TableSchema {
-  const keysOf = (schema: TableDescription['KeySchema']): TableKey => {
-    const hash = schema?.find((k) => k.KeyType === 'HASH')?.AttributeName;
-    const range = schema?.find((k) => k.KeyType === 'RANGE')?.AttributeName;
-    if (!hash) throw new Error(`table ${table.TableName} has no partition key in its description`);
-    return { partitionKey: hash, ...(range ? { sortKey: range } : {}) };
-  };
-  return {
-    key: keysOf(table.KeySchema),
-    indexes: (table.GlobalSecondaryIndexes ?? []).map((index) => {
-      const type = index.Projection?.ProjectionType ?? 'KEYS_ONLY';
-      return {
-        name: index.IndexName ?? '(unnamed)',
-        ...keysOf(index.KeySchema),
-        projection: type === 'INCLUDE' ? { include: index.Projection?.NonKeyAttributes ?? [] } : type,
-      };
-    }),
-  };
-}
-
-function keyOf(item: AttributeMap, key: TableKey): AttributeMap {
-  const result: Record<string, AttributeMap[string]> = {};
-  for (const name of [key.partitionKey, key.sortKey]) {
-    if (name === undefined) continue;
-    const value = item[name];
-    if (value === undefined) throw new Error(`item has no key attribute ${name}`);
-    result[name] = value;
-  }
-  return result;
-}
-
-const TYPE_TAGS = new Set(['S', 'N', 'B', 'SS', 'NS', 'BS', 'M', 'L', 'NULL', 'BOOL']);
-
-/** Items come back unmarshalled from a DocumentClient and as attribute values from the low-level client. */
-function asAttributeMap(item: unknown): AttributeMap {
-  const record = item as Record<string, unknown>;
-  const marshalled = Object.values(record).every((value) => {
-    if (typeof value !== 'object' || value === null) return false;
-    const tags = Object.keys(value);
-    return tags.length === 1 && TYPE_TAGS.has(tags[0] as string);
-  });
-  return (marshalled ? record : marshall(record, { removeUndefinedValues: true })) as AttributeMap;
-}
-
-function operationName(commandName: string | undefined): string {
-  return (commandName ?? 'Unknown').replace(/Command$/, '');
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : String(error);
 }

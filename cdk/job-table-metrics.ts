@@ -6,7 +6,7 @@
  * happen.
  *
  * @example
- * tableThrottleEvents(jobTable.table, ['byStatus', 'byClass']);
+ * tableThrottleEvents(jobTable.table, ['byStatus']);
  * tableSystemErrors(jobTable.table);
  */
 import { Duration } from 'aws-cdk-lib';

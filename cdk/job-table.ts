@@ -53,7 +53,7 @@ export class JobTable extends Construct {
   constructor(scope: Construct, id: string, props: JobTableProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const { byStatus, byClass } = jobTable.indexes;
+    const { byStatus } = jobTable.indexes;
 
     this.table = new Table(this, 'Table', {
       tableName: props.tableName,
@@ -74,17 +74,10 @@ export class JobTable extends Construct {
       sortKey: { name: byStatus.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.KEYS_ONLY,
     });
-    this.table.addGlobalSecondaryIndex({
-      indexName: byClass.name,
-      partitionKey: { name: byClass.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: byClass.sortKey, type: AttributeType.STRING },
-      projectionType: ProjectionType.KEYS_ONLY,
-    });
     this.indexArns = {
       byStatus: `${this.table.tableArn}/index/${byStatus.name}`,
-      byClass: `${this.table.tableArn}/index/${byClass.name}`,
     };
-    this.indexNames = [byStatus.name, byClass.name];
+    this.indexNames = [byStatus.name];
   }
 
   /** GetItem, PutItem, UpdateItem on the table; no index. */
@@ -96,7 +89,7 @@ export class JobTable extends Construct {
     });
   }
 
-  /** GetItem, UpdateItem, BatchGetItem on the table; Query on the table and `byStatus`, not `byClass`. */
+  /** GetItem, UpdateItem, BatchGetItem on the table; Query on the table and `byStatus`. */
   grantDispatcherAccess(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,

@@ -168,7 +168,7 @@ async function ensureQueue(
 }
 
 async function provisionJobTable(dynamodb: DynamoDBClient, name: string, timeoutMs: number): Promise<void> {
-  const { byStatus, byClass } = jobTable.indexes;
+  const { byStatus } = jobTable.indexes;
   try {
     await dynamodb.send(
       new CreateTableCommand({
@@ -178,11 +178,9 @@ async function provisionJobTable(dynamodb: DynamoDBClient, name: string, timeout
           { AttributeName: jobTable.partitionKey, AttributeType: 'S' },
           { AttributeName: byStatus.partitionKey, AttributeType: 'S' },
           { AttributeName: byStatus.sortKey, AttributeType: 'S' },
-          { AttributeName: byClass.partitionKey, AttributeType: 'S' },
-          { AttributeName: byClass.sortKey, AttributeType: 'S' },
         ],
         KeySchema: [{ AttributeName: jobTable.partitionKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [byStatus, byClass].map((index) => ({
+        GlobalSecondaryIndexes: [byStatus].map((index) => ({
           IndexName: index.name,
           KeySchema: [
             { AttributeName: index.partitionKey, KeyType: 'HASH' as const },

@@ -98,6 +98,14 @@ export interface JobDefinition<
     readonly while: UniqueWhile;
     readonly forSeconds: number;
   };
+  /**
+   * `lean`: no job record on the happy path (see README "Lean tracking"): the first delivery runs
+   * without a claim and only the class's per-minute aggregate counts it; a record is written
+   * when the job retries, fails or is enqueued with an idempotency key. Duplicate deliveries may
+   * run twice, and a job not yet started cannot be cancelled. Excludes the flow-control options.
+   * @defaultValue the class's `tracking`, else `full`
+   */
+  readonly tracking?: JobTracking;
   /** No attempt starts after this moment; the job fails instead. */
   readonly retryUntil?: (enqueuedAt: Date) => Date;
   /** Errors for which retrying is pointless. `NonRetryableError` is always non-retryable. */
@@ -163,6 +171,7 @@ function definitionProblems(def: AnyJobDefinition): string[] {
     }
   }
   problems.push(...rateLimitProblems(def.rateLimit));
+  problems.push(...trackingProblems(def));
   if (def.debounce !== undefined) {
     if (typeof def.debounce.key !== 'function') problems.push('debounce.key must be a function of the payload');
     else if (!(Number.isInteger(def.debounce.seconds) && def.debounce.seconds >= 1)) problems.push('debounce.seconds must be a whole number of seconds >= 1');
@@ -180,6 +189,25 @@ function definitionProblems(def: AnyJobDefinition): string[] {
     } else if (typeof def.concurrency.key !== 'function') problems.push('concurrency.key must be a function of the payload');
   }
   return problems;
+}
+
+/** How much a job's lifecycle is written down: `full` (a record per job) or `lean` (see README). */
+export type JobTracking = 'full' | 'lean';
+export const JOB_TRACKINGS: readonly JobTracking[] = ['full', 'lean'];
+
+/** A job's tracking: its own, else its class's unless it uses a gate that needs its record. */
+export function trackingOf(def: AnyJobDefinition, classTracking: JobTracking | undefined): JobTracking {
+  if (def.tracking !== undefined) return def.tracking;
+  const gated = def.rateLimit !== undefined || def.concurrency !== undefined || def.unique !== undefined || def.debounce !== undefined;
+  return gated ? 'full' : (classTracking ?? 'full');
+}
+
+function trackingProblems(def: AnyJobDefinition): string[] {
+  if (def.tracking === undefined) return [];
+  if (!JOB_TRACKINGS.includes(def.tracking)) return [`tracking must be one of ${JOB_TRACKINGS.join(', ')}`];
+  const gated = (['rateLimit', 'concurrency', 'unique', 'debounce'] as const).filter((option) => def[option] !== undefined);
+  // Each of these gates holds a claim on the job's record, which a lean job does not write.
+  return def.tracking === 'lean' && gated.length > 0 ? [`tracking 'lean' excludes ${gated.join(', ')} (they need the job's record)`] : [];
 }
 
 function rateLimitProblems(rateLimit: RateLimit<never> | undefined): string[] {

@@ -50,6 +50,8 @@ const wireSchema = z.object({
   /** Per-enqueue overrides of the job definition. */
   maxAttempts: z.number().int().min(1).max(25).optional(),
   backoff: backoffSchema.optional(),
+  /** Enqueued with lean tracking and no record: the first delivery runs without a claim. */
+  lean: z.literal(true).optional(),
   /**
    * Set on the copy the consumer puts in a DLQ. When an operator redrives that copy, it may
    * re-run the failed job (once); a duplicate of the original message never may.

@@ -11,7 +11,7 @@
  * const jobs = createJobClient({ registry: jobRegistry, config: loadPipelineConfig(), clients: createAwsClients() });
  * await jobs.enqueue('hello.say', { to: 'Ada' });
  */
-export { defineJob, type AnyJobDefinition, type JobContext, type JobDefinition, type JobLogger } from './define-job.ts';
+export { defineJob, type AnyJobDefinition, type JobContext, type JobDefinition, type JobLogger, type JobTracking } from './define-job.ts';
 export {
   createJobRegistry,
   isJobRegistry,

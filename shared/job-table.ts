@@ -2,12 +2,14 @@
  * The job table's shape, shared by the status store, the CDK stack and the local provisioning
  * so that all three agree on key and index names.
  *
- * One item per job, keyed by `id`. Two KEYS_ONLY indexes list jobs newest first:
- * - `byStatus`: partition `statusShard` (the status and a shard, see below), sort `statusAt`
- *   (when the job entered that status; for `scheduled` jobs, when they are due);
- * - `byClass`: partition `class`, sort `enqueuedAt`.
- * KEYS_ONLY keeps index writes at one unit each, and `byClass` is written only on insert
- * because neither of its keys ever changes.
+ * One item per job, keyed by `id`. One sparse KEYS_ONLY index, `byStatus`: partition
+ * `statusShard` (the status and a shard, see below), sort `statusAt` (when the job entered that
+ * status; for `scheduled` jobs, when they are due). Only the statuses someone reads by index
+ * carry `statusShard` (`INDEXED_STATUSES`): the dispatcher's `scheduled`, the sweeper's `queued`
+ * (records written before their message was sent), and the operator's `failed` and `cancelled`.
+ * A job on the happy path (claimed, completed) never enters the index, so it writes no index
+ * unit; `running`, `retrying` and `completed` jobs are listed by a scan instead (reads, which
+ * are cheaper than writes and which only operators make).
  *
  * Every job passes through `running` and most end in `completed`; with the bare status as the
  * partition key, all of them would write to one index partition, which takes about 1,000
@@ -20,9 +22,15 @@ export const jobTable = {
   ttlAttribute: 'expiresAt',
   indexes: {
     byStatus: { name: 'byStatus', partitionKey: 'statusShard', sortKey: 'statusAt' },
-    byClass: { name: 'byClass', partitionKey: 'class', sortKey: 'enqueuedAt' },
   },
 } as const;
+
+/** The statuses whose records carry index keys. */
+export const INDEXED_STATUSES = ['scheduled', 'queued', 'failed', 'cancelled'] as const;
+
+export function isIndexedStatus(status: string): boolean {
+  return (INDEXED_STATUSES as readonly string[]).includes(status);
+}
 
 /** Index partitions per status: room for about 8,000 status changes a second each. */
 export const STATUS_SHARDS = 8;

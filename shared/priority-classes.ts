@@ -31,6 +31,8 @@ export interface PriorityClass {
   readonly recordParallelism: number;
   /** Consumer memory. */
   readonly memoryMb: number;
+  /** Default tracking of the class's jobs (`lean`: no record on the happy path). @defaultValue 'full' */
+  readonly tracking?: 'full' | 'lean';
 }
 
 /** Visibility timeout of a class's queue: AWS asks for at least 6× the function timeout. */
@@ -140,6 +142,9 @@ export function priorityClassProblems(name: string, cls: PriorityClass): string[
   }
   if (!isIntIn(cls.maxConcurrency, 2, 1000)) {
     problems.push(`${at}: maxConcurrency must be an integer in 2–1000 (got ${cls.maxConcurrency})`);
+  }
+  if (cls.tracking !== undefined && cls.tracking !== 'full' && cls.tracking !== 'lean') {
+    problems.push(`${at}: tracking must be 'full' or 'lean' (got ${String(cls.tracking)})`);
   }
   if (!isIntIn(cls.recordParallelism, 1, 10_000)) {
     problems.push(`${at}: recordParallelism must be an integer >= 1 (got ${cls.recordParallelism})`);

@@ -82,7 +82,7 @@ export function renderStats(stats: PipelineStats, catalog: PriorityClassCatalog,
     }),
     ['class', 'visible', 'in flight', 'delayed', 'dlq', 'oldest queued', 'state'],
   );
-  const statuses = jobStatuses.map((s) => `${s} ${stats.jobsByStatus[s]}`).join('  ');
+  const statuses = jobStatuses.filter((s) => stats.jobsByStatus[s] !== undefined).map((s) => `${s} ${stats.jobsByStatus[s]}`).join('  ');
   const finished = stats.throughput.lastHour;
   const rate = stats.failureRate;
   const rateLevel = failureRateLevel(rate, finished);

@@ -17,6 +17,8 @@ import { queueLocationFor, type PipelineConfig } from '../../shared/pipeline-con
 import { DEADLINE_MARGIN_SECONDS } from '../../shared/priority-classes.ts';
 import { createScheduleLock } from '../../shared/status-store/schedule-lock.ts';
 import { createStatusStore, retentionFor, type StatusStore } from '../../shared/status-store/status-store.ts';
+import { createAggregateWriter } from '../../shared/status-store/job-aggregates.ts';
+import { withAggregates } from './aggregate-metrics.ts';
 import { noJobMetrics, type JobMetrics } from './job-metrics.ts';
 import { createRecordProcessor } from './process-record.ts';
 import { collectVisibilityChanges } from './visibility-changes.ts';
@@ -51,8 +53,12 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
   const cls = Object.hasOwn(classes, options.className) ? classes[options.className] : undefined;
   if (!cls) throw new ConfigurationError(`consumer class "${options.className}" is not in the priority-class catalog`);
   const now = options.now ?? Date.now;
-  const metrics = options.metrics ?? noJobMetrics;
   const { logger } = options;
+  const metrics = withAggregates(
+    options.metrics ?? noJobMetrics,
+    createAggregateWriter({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, className: options.className, now }),
+    logger,
+  );
   const process = createRecordProcessor({
     registry: options.registry,
     className: options.className,
@@ -103,7 +109,7 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     });
     // Before the response: a record reported as failed must already have its new visibility.
     await visibility.flush();
-    metrics.flush();
+    await metrics.flush();
     return { batchItemFailures };
   };
 }

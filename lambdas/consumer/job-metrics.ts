@@ -14,8 +14,8 @@ export interface JobMetrics {
   released(jobName: string): void;
   /** An attempt started `waitMs` after the job was due: the queue's lag as jobs feel it. */
   waited(jobName: string, waitMs: number): void;
-  /** Writes what the batch recorded; called once at the end of every batch. */
-  flush(): void;
+  /** Writes what the batch recorded; called (and awaited) once at the end of every batch. */
+  flush(): void | Promise<void>;
 }
 
 interface Tally {

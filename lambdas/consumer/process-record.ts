@@ -13,7 +13,7 @@ import type { SQSRecord } from 'aws-lambda';
 import type { AwsClients } from '../../shared/aws-clients.ts';
 import type { BackoffPolicy } from '../../shared/backoff.ts';
 import { releaseJob, type AnyJobDefinition, type JobContext, type JobLogger } from '../../shared/define-job.ts';
-import { decodeEnvelope, overridesOf, scheduleName, type Envelope } from '../../shared/envelope.ts';
+import { decodeEnvelope, overridesOf, type Envelope } from '../../shared/envelope.ts';
 import {
   JobStateConflictError,
   JobTimeoutError,
@@ -24,7 +24,6 @@ import {
   isErrorNamed,
 } from '../../shared/errors.ts';
 import type { JobRegistry } from '../../shared/job-registry.ts';
-import { isTerminal } from '../../shared/lifecycle.ts';
 import type { QueueLocation } from '../../shared/pipeline-config.ts';
 import type { PriorityClass } from '../../shared/priority-classes.ts';
 import { appendError, type JobErrorEntry } from '../../shared/status-store/job-record.ts';
@@ -40,6 +39,9 @@ import { decideAfterFailure } from './failure-policy.ts';
 import type { JobMetrics } from './job-metrics.ts';
 import { passFlowGates, type HeldSlot } from './flow-gates.ts';
 import { rearmFailedJob, rearmRedrivenCopy } from './rearm-redriven.ts';
+import { createScheduleTicks } from './schedule-ticks.ts';
+import { createLastTickPointers } from '../../shared/status-store/last-tick-pointer.ts';
+import { isLeanFirstDelivery, runLean } from './lean-run.ts';
 import { runWithTimeout } from './run-with-timeout.ts';
 import type { VisibilityChanges } from './visibility-changes.ts';
 
@@ -68,15 +70,13 @@ export interface RecordProcessorDeps {
 export function createRecordProcessor(deps: RecordProcessorDeps) {
   const { clients, store, logger, metrics, now, queue, scheduleLock } = deps;
 
-  /** The lock a tick of a `skip` schedule holds while it runs; undefined for other jobs. */
-  const overlapLockOf = (envelope: Envelope) =>
-    envelope.tick?.overlap === 'skip' ? scheduleName(envelope.tick.schedule) : undefined;
-
-  /** Frees a `skip` schedule for its next tick once this job finished for good. */
-  async function releaseOverlap(envelope: Envelope): Promise<void> {
-    const lock = overlapLockOf(envelope);
-    if (lock) await scheduleLock.release(lock, envelope.id).catch((e: unknown) => logger.warn('schedule lock not released', { error: errorMessage(e) }));
-  }
+  const ticks = createScheduleTicks({
+    scheduleLock,
+    pointers: createLastTickPointers({ documentClient: clients.dynamodb, tableName: deps.tableName }),
+    store,
+    logger,
+  });
+  const { releaseOverlap } = ticks;
 
   const { deadLetter, failUnrun } = createDeadLettering({ ...deps, releaseOverlap });
   const limiter = createRateLimiter({ documentClient: clients.dynamodb, tableName: deps.tableName, now });
@@ -139,27 +139,19 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     const enqueuedAtDate = new Date(envelope.enqueuedAt);
     const retryUntilMs = definition.retryUntil?.(enqueuedAtDate).getTime();
 
-    const lock = overlapLockOf(envelope);
-    if (lock) {
-      const held = await scheduleLock.acquire(lock, envelope.id, async (holder) => {
-        const job = await store.get(holder);
-        return job !== undefined && !isTerminal(job.status);
-      });
-      if (!held.acquired) {
-        const reason = `skipped: the previous run (${held.holder}) of schedule ${lock} has not finished`;
-        await store
-          .skip({ ...facts, class: deps.className, maxAttempts, enqueuedAt: envelope.enqueuedAt }, reason)
-          .catch((e: unknown) => logger.warn('skipped tick not recorded', { jobId: envelope.id, error: errorMessage(e) }));
-        logger.info('tick skipped (overlap)', { jobId: envelope.id, holder: held.holder });
-        return 'delete';
-      }
-    }
+    if (!(await ticks.acquireOverlap(envelope, { ...facts, class: deps.className, maxAttempts, enqueuedAt: envelope.enqueuedAt }))) return 'delete';
     const fullTimeoutMs = (definition.timeoutSeconds ?? deps.cls.timeoutSeconds) * 1000;
     const timeoutMs = Math.min(fullTimeoutMs, remainingMs);
+    const lean = isLeanFirstDelivery(envelope, record)
+      ? await runLean({ definition, payload: parsed.data, envelope, maxAttempts, timeoutMs, logger, metrics, now })
+      : undefined;
+    if (lean?.ok) return 'delete';
     const claimInput = {
       id: envelope.id,
       gen: envelope.gen,
-      createIfMissing: envelope.tick !== undefined,
+      // A plain job's record is written by its first claim, not at enqueue; a dead-lettered
+      // copy whose record is gone belongs to a job an operator forgot, and must not come back.
+      createIfMissing: envelope.deadLettered !== true,
       name: envelope.job,
       class: deps.className,
       maxAttempts,
@@ -184,6 +176,7 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     }
 
     const { token } = claim;
+    await ticks.claimed(envelope);
     const dueMs = Math.max(Date.parse(claim.record.enqueuedAt), claim.record.nextAttemptAt ?? 0, claim.record.dueAt ?? 0);
     metrics.waited(envelope.job, startMs - dueMs);
     const controller = new AbortController();
@@ -229,6 +222,8 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     };
     // Asked to cancel during an earlier attempt that then failed or was released: do not run again.
     if (claim.record.cancelRequestedAt) return cancel(claim.record.cancelRequestedBy ?? 'unknown', claim.record.cancelRequestedAt);
+    // A lean first run failed before anything was on record: settle it now that the claim is.
+    if (lean) return settle(lean.error);
     const gates = await passFlowGates({
       limiter,
       slots,

@@ -1,9 +1,15 @@
 /**
- * The sweeper: no job stays non-terminal past its delivery deadline without someone noticing.
- * It runs beside the delay dispatcher. A `queued`, `retrying` or `running` record whose message
- * must have come back by now (see lost-job-decision.ts) is first marked as a suspect; one grace
- * period later, still unchanged and with still no backlog in its queue, it is failed with reason
+ * The sweeper: no job stays `queued` past its delivery deadline without someone noticing.
+ * It runs beside the delay dispatcher. A `queued` record (one written before its message was
+ * sent: a keyed, unique, debounced, delayed, released or requeued job) whose message must have
+ * come back by now (see lost-job-decision.ts) is first marked as a suspect; one grace period
+ * later, still unchanged and with still no backlog in its queue, it is failed with reason
  * "message lost" and counted, so `sqs-jobs failed` lists it and the metric alarms.
+ *
+ * `running` and `retrying` records are not in the (sparse) index and need no watch: their
+ * message is already in the queue, hidden by the consumer until the lease ends or the retry is
+ * due, and comes back by itself; a plain job's record is only written by its first claim, so
+ * there is no record whose message could have failed to go out.
  *
  * A message that SQS moved to the DLQ by its redrive policy (about a hundred receives that ran
  * nothing) also leaves its record waiting. The record keeps `lostAt`, so should the message turn
@@ -11,8 +17,8 @@
  * consumer re-arms the job as its next generation and runs it. A lost message cannot be re-sent
  * from the record (the payload travels only in the message), so failing it is the honest outcome.
  *
- * Cost per run: one GetQueueAttributes per class, one byStatus query per shard of the three
- * waiting statuses (24, half a read unit each when empty), a BatchGetItem for records waiting
+ * Cost per run: one GetQueueAttributes per class, one byStatus query per shard of `queued`
+ * (8, half a read unit each when empty), a BatchGetItem for records waiting
  * longer than the grace period, and a conditional write per suspect.
  *
  * @example
@@ -33,7 +39,7 @@ import { lostJobVerdict, type SweptRecord } from './lost-job-decision.ts';
 
 /** How long past its deadline a record waits before it is suspected, and again before it is failed. */
 export const LOST_GRACE_SECONDS = 600;
-const WAITING: readonly JobStatus[] = ['queued', 'retrying', 'running'];
+const WAITING: readonly JobStatus[] = ['queued'];
 
 export interface SweepOptions {
   readonly clients: AwsClients;

@@ -11,6 +11,7 @@ import type { AwsClients } from '../aws-clients.ts';
 import type { JobRegistry } from '../job-registry.ts';
 import type { PipelineConfig } from '../pipeline-config.ts';
 import { queryJobs, type JobFilter } from '../status-store/job-query.ts';
+import { readAggregates } from '../status-store/job-aggregates.ts';
 import { createStatusStore, retentionFor } from '../status-store/status-store.ts';
 import type { AdminContext } from './admin-context.ts';
 import { failureStats } from './failure-stats.ts';
@@ -60,6 +61,9 @@ export function createAdmin(options: AdminOptions) {
     listFlushable: (filter: { class?: string; job?: string; olderThan?: Date } = {}) => listFlushable(ctx, filter),
     forget: (ids: readonly string[]) => forgetJobs(ctx, ids),
     stats: () => pipelineStats(ctx),
+    /** The per-minute aggregates of every class in the window (see job-aggregates.ts). */
+    minutes: (sinceMs: number, untilMs: number = now()) =>
+      readAggregates({ documentClient: ctx.clients.dynamodb, tableName: ctx.config.tableName }, ctx.classNames, sinceMs, untilMs),
     health: (health?: { slowMs?: number; timeoutMs?: number }) => checkHealth(ctx, health),
     lastTicks: (schedules: readonly Schedule[]) => lastTicks(ctx, schedules),
     pause: (className: string, by?: string) => pauseClass(ctx, className, by),

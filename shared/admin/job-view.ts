@@ -10,7 +10,11 @@ import type { AdminContext } from './admin-context.ts';
 
 export class JobNotFoundError extends SqsJobsError {
   constructor(readonly jobId: string) {
-    super(`no job with id "${jobId}"`);
+    // Records are written by a job's first claim, and a lean job that succeeded writes none.
+    super(
+      `no job record with id "${jobId}": the job has not started yet (its record is written when it starts), ` +
+        'or it is a lean-tracked job that completed (only its class\'s per-minute aggregates count it: sqs-jobs stats), or the id is wrong',
+    );
   }
 }
 Object.defineProperty(JobNotFoundError.prototype, 'name', { value: 'JobNotFoundError' });

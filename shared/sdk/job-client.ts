@@ -1,6 +1,8 @@
 /**
- * The enqueue SDK. A job is first recorded as `queued` (conditionally, which is what makes an
- * idempotency key work), then sent; if the send fails the record is removed again and the call
+ * The enqueue SDK. A plain job is one SQS message: its record is written by its first claim.
+ * A job whose enqueue must read the table (idempotency key, unique, debounce, a delay beyond
+ * SQS's 15 minutes) is first recorded as `queued` or `scheduled` (conditionally, which is what
+ * makes a key work), then sent; if the send fails the record is removed again and the call
  * rejects, so a caller never holds the id of a job that will not run.
  *
  * @example
@@ -101,6 +103,11 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
   });
 
   async function record(prepared: PreparedJob): Promise<{ created: boolean; job: EnqueuedJob; resend: boolean }> {
+    if (!prepared.recordAtEnqueue) {
+      // Its first claim writes the record: a plain enqueue is one SQS request and no write.
+      const { id, name, class: className } = prepared.record;
+      return { created: true, resend: false, job: { id, name, class: className, status: 'queued', duplicate: false } };
+    }
     try {
       const holder = await uniqueHolder({
         definition: registry.get(prepared.record.name),
@@ -148,7 +155,7 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
   async function sendFailed(prepared: PreparedJob, cause: unknown): Promise<EnqueueError> {
     let cleanup = '';
     try {
-      await store.removeUnsent(prepared.record.id, prepared.envelope.gen);
+      if (prepared.recordAtEnqueue) await store.removeUnsent(prepared.record.id, prepared.envelope.gen);
     } catch (removeError) {
       cleanup = `; its queued record ${prepared.record.id} could not be removed either (${errorMessage(removeError)})`;
     }
@@ -202,6 +209,9 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
         } catch (error) {
           if (!isErrorNamed(error, JobStateConflictError)) throw error;
         }
+        // No record: the job has not started yet (or never existed). A cancelled record in its
+        // place makes its first claim, which creates records only where none exists, drop it.
+        if ((await store.get(id)) === undefined && (await store.cancelUnstarted(id, reason))) return { id, status: 'cancelled' };
         if (round === 1) break;
       }
       const job = await store.get(id);

@@ -3,7 +3,7 @@
  * naming what is wrong. Pure: nothing is written until every check has passed.
  */
 import type { BackoffPolicy } from '../backoff.ts';
-import type { AnyJobDefinition } from '../define-job.ts';
+import { trackingOf, type AnyJobDefinition } from '../define-job.ts';
 import { encodeEnvelope, envelopeSchema, type Envelope } from '../envelope.ts';
 import { InvalidOptionError, PayloadValidationError, UnknownJobError } from '../errors.ts';
 import { idempotentJobId, newJobId } from '../job-ids.ts';
@@ -44,6 +44,12 @@ export interface PreparedJob {
   readonly queueUrl: string;
   /** Seconds SQS should hold the message; absent for a `scheduled` job, which is not sent now. */
   readonly delay: number;
+  /**
+   * Whether the job's record is written before its message is sent: for keyed, unique,
+   * debounced and `scheduled` jobs, whose enqueue reads it. Any other job's record is written
+   * by its first claim (or, with lean tracking, only if it retries or fails).
+   */
+  readonly recordAtEnqueue: boolean;
 }
 
 export interface PrepareSettings {
@@ -109,6 +115,10 @@ export function prepareJob(
 
   const enqueuedAt = new Date(nowMs).toISOString();
   const id = key === undefined ? newJobId() : idempotentJobId(name, key);
+  const waitMs = dueAt - nowMs;
+  const scheduled = waitMs > maxQueueDelay * 1000;
+  const recordAtEnqueue = key !== undefined || scheduled || definition.unique !== undefined || definition.debounce !== undefined;
+  const lean = !recordAtEnqueue && trackingOf(definition, cls.tracking) === 'lean';
   const candidate = {
     v: 1 as const,
     id,
@@ -118,6 +128,7 @@ export function prepareJob(
     payload,
     ...(options.attempts !== undefined ? { maxAttempts } : {}),
     ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
+    ...(lean ? { lean: true as const } : {}),
   };
   const checked = envelopeSchema.safeParse(candidate);
   if (!checked.success) {
@@ -133,11 +144,10 @@ export function prepareJob(
     );
   }
 
-  const waitMs = dueAt - nowMs;
-  const scheduled = waitMs > maxQueueDelay * 1000;
   return {
     envelope,
     body,
+    recordAtEnqueue,
     delay: scheduled ? 0 : Math.ceil(waitMs / 1000),
     queueUrl: queueLocationFor(config, className).queueUrl,
     record: {

@@ -1,7 +1,7 @@
 /**
- * Lists jobs newest first from the two KEYS_ONLY indexes, across as many index partitions as
- * the filter needs (a status's shards, one class, or every class), merging them page by page. The
- * cursor remembers where each partition stopped, so pages never repeat or skip a job.
+ * Lists jobs newest first. A status the sparse index holds (`INDEXED_STATUSES`) is read from
+ * its KEYS_ONLY shards, merged page by page; the cursor remembers where each shard stopped, so
+ * pages never repeat or skip a job. Any other filter scans the table (job-scan.ts).
  *
  * @example
  * const page = await queryJobs(db, table, { status: 'failed', job: 'webhook.send', limit: 20 }, classes);
@@ -9,10 +9,11 @@
  */
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { InvalidOptionError } from '../errors.ts';
-import { jobTable, statusShards } from '../job-table.ts';
+import { isIndexedStatus, jobTable, statusShards } from '../job-table.ts';
 import type { JobStatus } from '../lifecycle.ts';
 import { batchGetJobs } from './batch-get.ts';
 import type { JobRecord } from './job-record.ts';
+import { scanJobs } from './job-scan.ts';
 
 export interface JobFilter {
   readonly status?: JobStatus;
@@ -49,6 +50,8 @@ interface Partition {
 }
 
 const MAX_READS = 50;
+/** The cursor entry of a scan. */
+const SCAN = 'scan';
 
 export async function queryJobs(
   db: DynamoDBDocumentClient,
@@ -61,7 +64,13 @@ export async function queryJobs(
     throw new InvalidOptionError('limit must be an integer from 1 to 1000');
   }
   const saved = decodeCursor(filter.cursor);
-  const partitions: Partition[] = partitionsFor(filter, classNames)
+  if (filter.status === undefined || !isIndexedStatus(filter.status)) {
+    if (saved[SCAN] === 'done') return { jobs: [] };
+    const start = saved[SCAN] ?? undefined;
+    const { jobs, resume } = await scanJobs(db, tableName, { ...filter, limit }, start);
+    return { jobs, ...(resume ? { cursor: encodeCursor({ [SCAN]: resume }) } : {}) };
+  }
+  const partitions: Partition[] = partitionsFor(filter.status)
     .filter((p) => saved[p.name] !== 'done')
     .map((p) => {
       const resume = saved[p.name];
@@ -128,11 +137,9 @@ export async function queryJobs(
   return { jobs, ...(more ? { cursor: encodeCursor(cursor) } : {}) };
 }
 
-function partitionsFor(filter: JobFilter, classNames: readonly string[]) {
-  const { byStatus, byClass } = jobTable.indexes;
-  if (filter.status) return statusShards(filter.status).map((value) => ({ name: `status:${value}`, index: byStatus, value }));
-  const classes = filter.class ? [filter.class] : classNames;
-  return classes.map((value) => ({ name: `class:${value}`, index: byClass, value }));
+function partitionsFor(status: JobStatus) {
+  const { byStatus } = jobTable.indexes;
+  return statusShards(status).map((value) => ({ name: `status:${value}`, index: byStatus, value }));
 }
 
 function sortValue(partition: Partition, job: JobRecord): string {

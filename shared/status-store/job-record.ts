@@ -21,8 +21,8 @@ export interface JobRecord {
   readonly name: string;
   readonly class: string;
   readonly status: JobStatus;
-  /** The byStatus index partition: status and shard (see `statusShard`). */
-  readonly statusShard: string;
+  /** The byStatus index partition (status and shard, see `statusShard`); only on indexed statuses. */
+  readonly statusShard?: string;
   /** Generation; bumped by an operator retry so older message copies are ignored. */
   readonly gen: number;
   /** Attempts started so far (the attempt count of record, not SQS's receive count). */

@@ -20,12 +20,13 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { JobStateConflictError } from '../errors.ts';
-import { jobTable, statusShard } from '../job-table.ts';
+import { isIndexedStatus, jobTable, statusShard } from '../job-table.ts';
 import { sourcesOf, type JobStatus } from '../lifecycle.ts';
 import { pipelineSettings } from '../pipeline-settings.ts';
 import { ERROR_MESSAGE_CHARS, boundedResult, failedPayloadJson, truncate, type JobRecord } from './job-record.ts';
 import type { ClaimToken, StatusStore, UnrunJob } from './store-contract.ts';
 import { ExpressionBuilder } from './update-expression.ts';
+import { putUnstartedCancel } from './unstarted-cancel.ts';
 
 /** The retention a pipeline's records get: the settings, with the pipeline's choice for failed jobs. */
 export function retentionFor(config: { readonly failedRetentionDays?: number }): NonNullable<StatusStoreOptions['retention']> {
@@ -53,6 +54,7 @@ export type {
 } from './store-contract.ts';
 
 const DAY_SECONDS = 86_400;
+
 
 export function createStatusStore(options: StatusStoreOptions): StatusStore {
   const { documentClient: db, tableName } = options;
@@ -83,12 +85,19 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
     e.condition(`${e.name('attempts')} = ${e.value(token.attempt)}`);
   }
 
+  /** SET status + statusAt, and the index key only for a status read by index (the index is sparse). */
+  function enterStatus(e: ExpressionBuilder, status: JobStatus, id: string): void {
+    e.set('status', status).set('statusAt', isoNow());
+    if (isIndexedStatus(status)) e.set('statusShard', statusShard(status, id));
+    else e.remove('statusShard');
+  }
+
   /**
    * Moves a job that never ran to a final status, creating its record if there is none (a
    * scheduled tick): name and class are filled in only where missing.
    */
   function settleUnrun(e: ExpressionBuilder, job: UnrunJob, status: 'failed' | 'cancelled'): Promise<void> {
-    e.set('status', status).set('statusShard', statusShard(status, job.id)).set('statusAt', isoNow());
+    enterStatus(e, status, job.id);
     for (const [attribute, value] of [
       ['name', job.name],
       ['class', job.class],
@@ -121,7 +130,7 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
    */
   function moveTo(e: ExpressionBuilder, id: string, status: JobStatus, from: readonly JobStatus[] = sourcesOf(status)): void {
     if (from.some((source) => !sourcesOf(status).includes(source))) throw new Error(`no transition to ${status} from ${from.join('/')}`);
-    e.set('status', status).set('statusShard', statusShard(status, id)).set('statusAt', isoNow());
+    enterStatus(e, status, id);
     e.condition(e.isOneOf('status', from));
   }
 
@@ -186,8 +195,8 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
     async claim(input) {
       const nowMs = now();
       const e = new ExpressionBuilder();
-      e.set('status', 'running').set('statusShard', statusShard('running', input.id));
-      e.set('statusAt', isoNow()).set('startedAt', isoNow());
+      enterStatus(e, 'running', input.id);
+      e.set('startedAt', isoNow());
       e.set('leaseUntil', nowMs + input.leaseMs).set('expiresAt', expiresAfter(retention.unfinishedDays));
       e.setExpression('attempts', `if_not_exists(${e.name('attempts')}, ${e.value(0)}) + ${e.value(1)}`);
       for (const [attribute, value] of [
@@ -304,6 +313,9 @@ export function createStatusStore(options: StatusStoreOptions): StatusStore {
       e.remove('pendingMessage', 'nextAttemptAt');
       await update(id, e, 'scheduled, queued or retrying');
     },
+
+    cancelUnstarted: (id, reason) =>
+      putUnstartedCancel({ db, tableName, at: isoNow(), id, reason, expiresAt: expiresAfter(Math.max(retention.completedDays, pipelineSettings.queueRetentionDays)) }),
 
     async requestCancel(id, by) {
       const e = new ExpressionBuilder();

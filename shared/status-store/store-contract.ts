@@ -83,6 +83,11 @@ export interface StatusStore {
   /** Cancels a job that has not started (scheduled, queued, or waiting for a retry). */
   cancel(id: string, reason: string): Promise<void>;
   /**
+   * Cancels a job that has no record yet (its message waits in the queue): writes a `cancelled`
+   * record unless one exists by now. False when a record appeared first.
+   */
+  cancelUnstarted(id: string, reason: string): Promise<boolean>;
+  /**
    * Asks the consumer running a job to cancel it (who, and when); throws
    * `JobStateConflictError` if the job is not running.
    */

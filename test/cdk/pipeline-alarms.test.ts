@@ -281,9 +281,9 @@ describe('job table alarms', () => {
       ]),
     );
     expect(seen).toEqual(expect.arrayContaining(expected));
-    expect(seen).toHaveLength(6);
+    expect(seen).toHaveLength(4);
     const [expression] = queries('job-table-throttles').filter((q) => q.Expression);
-    expect(expression?.Expression?.split(' + ')).toHaveLength(6);
+    expect(expression?.Expression?.split(' + ')).toHaveLength(4);
     expect(expression?.Expression).toMatch(/^FILL\(\w+, 0\)( \+ FILL\(\w+, 0\))+$/);
     expect(alarmNamed('job-table-throttles').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });

@@ -300,7 +300,7 @@ describe('delay dispatcher', () => {
       for (const id of dlqIds()) expect(actionsOn(id)).toEqual([]);
     });
 
-    it('may GetItem, UpdateItem, BatchGetItem on the table and Query it and byStatus (not byClass)', () => {
+    it('may GetItem, UpdateItem, BatchGetItem on the table and Query it and byStatus', () => {
       expect(actionsOn(tableId)).toEqual(
         ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
       );
@@ -309,7 +309,6 @@ describe('delay dispatcher', () => {
       expect(actionsOf(query[0] ?? { Effect: '', Action: [], Resource: null })).toEqual(['dynamodb:Query']);
       const resources = JSON.stringify(query[0]?.Resource);
       expect(resources).toContain(`/index/${jobTable.indexes.byStatus.name}`);
-      expect(resources).not.toContain(`/index/${jobTable.indexes.byClass.name}`);
     });
 
     it('names only the table, the work queues and its log group', () => {

@@ -69,7 +69,8 @@ describe('a service that never answers', () => {
       clients: clients({ sqs: frozenService(), dynamodb: frozenService(), timeouts: quick }),
     });
 
-    const error = await jobs.enqueue('test.ok', { value: 1 }).catch((e: unknown) => e);
+    // A keyed job: its enqueue writes the record before sending.
+    const error = await jobs.enqueue('test.ok', { value: 1 }, { idempotencyKey: 'frozen-dynamo' }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(EnqueueError);
     expect((error as Error).message).toMatch(/^could not record job "test.ok" in table .*requestTimeout/);

@@ -119,7 +119,8 @@ describe('consumer', () => {
 
     expect(response.batchItemFailures).toHaveLength(1);
     expect(runsOf(job.id)).toHaveLength(0);
-    expect(await runtime.store.get(job.id)).toMatchObject({ status: 'queued', attempts: 0 });
+    // Not claimed, so not on record yet.
+    expect(await runtime.store.get(job.id)).toBeUndefined();
     // Handed back with visibility 0: it can be received again at once, and then it runs.
     expect(await consume(await receiveEvent(1), context())).toEqual({ batchItemFailures: [] });
     expect(await runtime.store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1 });
@@ -127,12 +128,12 @@ describe('consumer', () => {
 });
 
 describe('jobs without a record', () => {
-  it('never runs a job whose record is gone (an enqueue taken back, or a forgotten job)', async () => {
+  it('never runs the dead-lettered copy of a job whose record is gone (forgotten)', async () => {
     const id = 'removed-job-1';
     await runtime.clients.sqs.send(
       new SendMessageCommand({
         QueueUrl: queueUrl(),
-        MessageBody: encodeEnvelope({ v: 1, id, job: 'test.ok', gen: 1, enqueuedAt: new Date().toISOString(), payload: { value: 1 } }),
+        MessageBody: encodeEnvelope({ v: 1, id, job: 'test.ok', gen: 1, enqueuedAt: new Date().toISOString(), payload: { value: 1 }, deadLettered: true }),
       }),
     );
     expect(await consume(await receiveEvent(1), context())).toEqual({ batchItemFailures: [] });
@@ -191,10 +192,30 @@ describe('enqueue', () => {
       clients: { sqs: runtime.clients.sqs, dynamodb: toDocumentClient(deadDynamo) },
     });
 
-    await expect(jobs.enqueue('test.ok', { value: 1 })).rejects.toThrow(
+    // A keyed job's enqueue reads and writes its record before sending.
+    await expect(jobs.enqueue('test.ok', { value: 1 }, { idempotencyKey: 'dead-dynamo' })).rejects.toThrow(
       new RegExp(`^could not record job "test.ok" in table ${runtime.config.tableName}: .*ECONNREFUSED`),
     );
     expect(await queueDepth(runtime.clients.sqs, queueUrl())).toBe(before);
+  });
+
+  it('enqueues a plain job with one SQS request and no table access', async () => {
+    const before = await queueDepth(runtime.clients.sqs, queueUrl());
+    const deadDynamo = new DynamoDBClient(await unreachable());
+    const jobs = createJobClient({
+      registry: testRegistry,
+      config: runtime.config,
+      clients: { sqs: runtime.clients.sqs, dynamodb: toDocumentClient(deadDynamo) },
+    });
+
+    const job = await jobs.enqueue('test.ok', { value: 3 });
+
+    expect(job).toMatchObject({ status: 'queued', duplicate: false });
+    expect(await queueDepth(runtime.clients.sqs, queueUrl())).toBe(before + 1);
+    expect(await runtime.store.get(job.id)).toBeUndefined();
+    // Earlier tests may have left messages: consume until this job's has been through.
+    for (let round = 0; round < 5 && runsOf(job.id).length === 0; round++) await consume(await receiveEvent(10), context());
+    expect(await runtime.store.get(job.id)).toMatchObject({ status: 'completed', attempts: 1, name: 'test.ok', class: 'default' });
   });
 
   it('rejects an invalid payload before writing anything', async () => {

@@ -48,7 +48,8 @@ describe('enqueue when the PutItem answer is lost', () => {
     });
     const before = await queueDepth(runtime.clients.sqs, runtime.config.queues.default!.queueUrl);
 
-    const job = await jobs.enqueue('test.ok', { value: 1 });
+    // A keyed job: its enqueue writes the record first (a plain one writes nothing).
+    const job = await jobs.enqueue('test.ok', { value: 1 }, { idempotencyKey: 'lost-put-answer' });
 
     expect(lost).toBe(1);
     expect(job).toMatchObject({ status: 'queued', duplicate: false });

@@ -46,11 +46,12 @@ async function drain(queueUrl: string): Promise<Message[]> {
 
 describe('sweepLostJobs', () => {
   it('fails a queued job whose message is gone, in two steps, and leaves the others alone', async () => {
-    const lostJob = await runtime.jobs.enqueue('test.ok', { value: 1 });
+    // A keyed job is recorded before its message is sent: the record the sweeper watches.
+    const lostJob = await runtime.jobs.enqueue('test.ok', { value: 1 }, { idempotencyKey: 'sweeper-lost' });
     const [original] = await drain(runtime.config.queues.default!.queueUrl);
     expect(original).toBeDefined();
     // Bystander: its message is still in its queue (a backlog), so nothing can be concluded there.
-    const waiting = await runtime.jobs.enqueue('test.ok', { value: 2 }, { class: 'high-priority' });
+    const waiting = await runtime.jobs.enqueue('test.ok', { value: 2 }, { class: 'high-priority', idempotencyKey: 'sweeper-waiting' });
     const lostSeen: string[] = [];
     const sweep = (atMs: number) =>
       sweepLostJobs({

@@ -152,13 +152,6 @@ describe('provisionPipeline', () => {
         ],
         projection: 'KEYS_ONLY',
       },
-      byClass: {
-        keys: [
-          { AttributeName: 'class', KeyType: 'HASH' },
-          { AttributeName: 'enqueuedAt', KeyType: 'RANGE' },
-        ],
-        projection: 'KEYS_ONLY',
-      },
     });
   });
 

@@ -1,9 +1,10 @@
 /**
- * The jobs the benchmarks run, all on the real `default` class: a no-op, a no-op with a sized
- * payload, one that fails twice before it succeeds, and one that always fails (→ DLQ).
+ * The jobs the benchmarks run, all on the real `default` class: a no-op (with default and with
+ * lean tracking), a no-op with a sized payload, one that fails twice before it succeeds, and one
+ * that always fails (→ DLQ).
  * `benchHooks.onStart` is called on the handler's first line (the end-to-end latency probe).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJob, type JobContext } from '../shared/define-job.ts';
 import { createJobRegistry } from '../shared/job-registry.ts';
 
@@ -18,6 +19,23 @@ function plannedError(attempt: number, chars: number | undefined): Error {
 export const noopJob = defineJob({
   name: 'bench.noop',
   class: 'default',
+  schema: z.object({ n: z.number().int() }),
+  async handle(_payload, ctx) {
+    benchHooks.onStart?.(ctx);
+    return undefined;
+  },
+});
+
+/**
+ * `tracking: 'lean'` (issue #12), spread in through a cast so this file typechecks against a core
+ * without the option; a core that ignores it runs the job with default tracking.
+ */
+const LEAN_TRACKING = { tracking: 'lean' } as {};
+
+export const leanNoopJob = defineJob({
+  name: 'bench.noop-lean',
+  class: 'default',
+  ...LEAN_TRACKING,
   schema: z.object({ n: z.number().int() }),
   async handle(_payload, ctx) {
     benchHooks.onStart?.(ctx);
@@ -60,7 +78,7 @@ export const failingJob = defineJob({
   },
 });
 
-export const benchRegistry = createJobRegistry([noopJob, payloadJob, retryTwiceJob, failingJob]);
+export const benchRegistry = createJobRegistry([noopJob, leanNoopJob, payloadJob, retryTwiceJob, failingJob]);
 export type BenchRegistry = typeof benchRegistry;
 
 /** A `{ n, data }` payload whose JSON is exactly `bytes` long (for n < 10). */

@@ -23,22 +23,22 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV_CONSUMER_CLASS, pipelineEnvironment } from '../shared/pipeline-config.ts';
 import type { PriorityClass } from '../shared/priority-classes.ts';
+import { CONSUMER_ESBUILD, ESM_REQUIRE_BANNER, RUNTIME_PROVIDED_MODULES } from './bundling.ts';
 import { ClassQueues } from './class-queues.ts';
 import type { JobTable } from './job-table.ts';
 import { acknowledgeTracingWildcard } from './tracing.ts';
 
-/** esbuild settings of every pipeline function (consumers and the delay dispatcher). */
+/** esbuild settings of every pipeline function (consumers and the delay dispatcher); see bundling.ts. */
 export const ESM_BUNDLING: BundlingOptions = {
   format: OutputFormat.ESM,
-  target: 'node24',
-  minify: true,
+  target: CONSUMER_ESBUILD.target,
+  minify: CONSUMER_ESBUILD.minify,
   sourceMap: true,
-  sourcesContent: false,
-  mainFields: ['module', 'main'],
-  // Bundle the AWS SDK too: the versions the tests ran against, not the runtime's copy.
-  externalModules: [],
-  // CommonJS dependencies inside an ESM bundle still call require().
-  banner: "import{createRequire}from'node:module';const require=createRequire(import.meta.url);",
+  sourcesContent: CONSUMER_ESBUILD.sourcesContent,
+  mainFields: [...CONSUMER_ESBUILD.mainFields],
+  // The runtime's AWS SDK v3: see bundling.ts for why and what it costs.
+  externalModules: [...RUNTIME_PROVIDED_MODULES],
+  banner: ESM_REQUIRE_BANNER,
   forceDockerBundling: false,
 };
 

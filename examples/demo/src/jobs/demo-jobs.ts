@@ -4,7 +4,7 @@
  * Their retry delays are seconds, not minutes, so the demo settles quickly.
  */
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJob } from 'sqs-jobs';
 
 export const flakyDemoJob = defineJob({

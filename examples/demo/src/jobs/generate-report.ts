@@ -1,17 +1,23 @@
 /**
  * Example job doing real work: renders a CSV report and stores it in S3.
  * The bucket comes from `DEMO_REPORT_BUCKET`.
+ *
+ * The S3 client is imported on first use: the consumers leave the AWS SDK to the Lambda runtime,
+ * so only the function that runs this job (the `reports` class) ever loads it.
  */
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { z } from 'zod';
+import type { S3Client } from '@aws-sdk/client-s3';
+import * as z from 'zod';
 import { defineJob, NonRetryableError } from 'sqs-jobs';
 
 export const REPORT_BUCKET_ENV = 'DEMO_REPORT_BUCKET';
 
-let s3: S3Client | undefined;
-function s3Client(): S3Client {
-  // Emulators (and LocalStack) serve S3 path-style only.
-  s3 ??= new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) });
+let s3: Promise<{ client: S3Client; PutObjectCommand: typeof import('@aws-sdk/client-s3').PutObjectCommand }> | undefined;
+function s3Client() {
+  s3 ??= import('@aws-sdk/client-s3').then(({ S3Client, PutObjectCommand }) => ({
+    // Emulators (and LocalStack) serve S3 path-style only.
+    client: new S3Client({ forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL) }),
+    PutObjectCommand,
+  }));
   return s3;
 }
 
@@ -29,7 +35,8 @@ export const generateReport = defineJob({
     for (let row = 1; row <= rows; row++) lines.push(`${row},item-${row},${(row * 7) % 101}`);
     const body = `${lines.join('\n')}\n`;
     const key = `reports/${reportId}.csv`;
-    await s3Client().send(
+    const { client, PutObjectCommand } = await s3Client();
+    await client.send(
       new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: 'text/csv' }),
       { abortSignal: ctx.signal },
     );

@@ -2,7 +2,7 @@
  * Example job doing real work: POSTs a JSON event to a URL. Client errors (4xx other than
  * 408 and 429) will not improve with retries, so they fail the job at once.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineJob, NonRetryableError } from 'sqs-jobs';
 
 const RETRYABLE_CLIENT_STATUSES = new Set([408, 429]);

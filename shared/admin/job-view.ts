@@ -9,15 +9,18 @@ import type { JobRecord } from '../status-store/job-record.ts';
 import type { AdminContext } from './admin-context.ts';
 
 export class JobNotFoundError extends SqsJobsError {
-  constructor(readonly jobId: string) {
-    // Records are written by a job's first claim, and a lean job that succeeded writes none.
-    super(
-      `no job record with id "${jobId}": the job has not started yet (its record is written when it starts), ` +
-        'or it is a lean-tracked job that completed (only its class\'s per-minute aggregates count it: sqs-jobs stats), or the id is wrong',
-    );
+  constructor(
+    readonly jobId: string,
+    hint?: string,
+  ) {
+    super(`no job with id "${jobId}"${hint ? `: ${hint}` : ''}`);
   }
 }
 Object.defineProperty(JobNotFoundError.prototype, 'name', { value: 'JobNotFoundError' });
+
+const NO_RECORD_HINT =
+  'no record yet. A job is recorded when it starts, so it may still wait in its queue; a lean-tracked job ' +
+  "that completed leaves no record (its class's per-minute aggregates count it: sqs-jobs stats); or the id is wrong";
 
 export interface JobView {
   readonly job: JobRecord;
@@ -26,7 +29,8 @@ export interface JobView {
 
 export async function showJob(ctx: AdminContext, id: string): Promise<JobView> {
   const job = await ctx.store.get(id);
-  if (!job) throw new JobNotFoundError(id);
+  // Records are written by a job's first claim, and a lean job that succeeded writes none.
+  if (!job) throw new JobNotFoundError(id, NO_RECORD_HINT);
   return { job, whereNow: whereNow(job) };
 }
 

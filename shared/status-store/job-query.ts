@@ -13,7 +13,7 @@ import { isIndexedStatus, jobTable, statusShards } from '../job-table.ts';
 import type { JobStatus } from '../lifecycle.ts';
 import { batchGetJobs } from './batch-get.ts';
 import type { JobRecord } from './job-record.ts';
-import { scanJobs } from './job-scan.ts';
+import { scanJobs, type ScanPosition } from './job-scan.ts';
 
 export interface JobFilter {
   readonly status?: JobStatus;
@@ -65,10 +65,9 @@ export async function queryJobs(
   }
   const saved = decodeCursor(filter.cursor);
   if (filter.status === undefined || !isIndexedStatus(filter.status)) {
-    if (saved[SCAN] === 'done') return { jobs: [] };
-    const start = saved[SCAN] ?? undefined;
-    const { jobs, resume } = await scanJobs(db, tableName, { ...filter, limit }, start);
-    return { jobs, ...(resume ? { cursor: encodeCursor({ [SCAN]: resume }) } : {}) };
+    const after = saved[SCAN] as ScanPosition | undefined;
+    const { jobs, next } = await scanJobs(db, tableName, { ...filter, limit }, after);
+    return { jobs, ...(next ? { cursor: encodeCursor({ [SCAN]: next as unknown as Key }) } : {}) };
   }
   const partitions: Partition[] = partitionsFor(filter.status)
     .filter((p) => saved[p.name] !== 'done')

@@ -1,9 +1,13 @@
 /**
  * Lists jobs whose status the sparse index does not hold (`running`, `retrying`, `completed`,
- * or any status with no status filter) by scanning the table with a filter. Operators pay in
- * reads what jobs no longer pay in writes: a scan reads 4 KB per half read unit (eventually
- * consistent), about ten records, whether they match or not. Results come in table order; each
- * page is sorted newest first. The cursor is the scan's own resume key.
+ * or any status with no status filter) by scanning the table. Operators pay in reads what jobs
+ * no longer pay in writes: a scan reads 4 KB per half read unit (eventually consistent), about
+ * ten records, matching or not, so a page costs about 0.05 read units per record in the table.
+ *
+ * Each page scans the table (up to `MAX_SCAN_PAGES` pages of 1 MB, about 2,500 records each),
+ * keeps the matches and returns the newest (by `statusAt` with a status filter, else by
+ * `enqueuedAt`); the cursor is the last one handed out, so the next page continues strictly
+ * below it: no repeats, no gaps. Past the scan budget the order holds for what was scanned.
  *
  * @example
  * const page = await scanJobs(db, table, { status: 'running', limit: 50 });
@@ -13,10 +17,22 @@ import { ExpressionBuilder } from './update-expression.ts';
 import type { JobFilter } from './job-query.ts';
 import type { JobRecord } from './job-record.ts';
 
-/** Table pages (up to 1 MB each) one call reads at most before it returns what it found. */
+/** Table pages (up to 1 MB each) one call reads at most. */
 const MAX_SCAN_PAGES = 20;
 
-export async function scanJobs(db: DynamoDBDocumentClient, tableName: string, filter: JobFilter & { readonly limit: number }, start?: Record<string, unknown>): Promise<{ jobs: JobRecord[]; resume?: Record<string, unknown> }> {
+/** Where the previous page stopped: its last job's sort value and id. */
+export interface ScanPosition {
+  readonly at: string;
+  readonly id: string;
+}
+
+export async function scanJobs(
+  db: DynamoDBDocumentClient,
+  tableName: string,
+  filter: JobFilter & { readonly limit: number },
+  after?: ScanPosition,
+): Promise<{ jobs: JobRecord[]; next?: ScanPosition }> {
+  const sortBy = filter.status !== undefined ? 'statusAt' : 'enqueuedAt';
   const e = new ExpressionBuilder();
   // Job records only: aggregates, locks and flow-control items have no `gen`.
   e.condition(`attribute_exists(${e.name('gen')})`);
@@ -24,33 +40,30 @@ export async function scanJobs(db: DynamoDBDocumentClient, tableName: string, fi
   if (filter.class !== undefined) e.condition(`${e.name('class')} = ${e.value(filter.class)}`);
   if (filter.job !== undefined) e.condition(`${e.name('name')} = ${e.value(filter.job)}`);
   const since = filter.since?.toISOString();
-  if (since !== undefined) e.condition(`${e.name(filter.status !== undefined ? 'statusAt' : 'enqueuedAt')} >= ${e.value(since)}`);
+  if (since !== undefined) e.condition(`${e.name(sortBy)} >= ${e.value(since)}`);
+  if (after !== undefined) e.condition(`${e.name(sortBy)} <= ${e.value(after.at)}`);
   const { ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = e.build();
 
-  const jobs: JobRecord[] = [];
-  let resume = start;
-  for (let page = 0; page < MAX_SCAN_PAGES && jobs.length < filter.limit; page++) {
+  const sortValue = (job: JobRecord) => String(job[sortBy] ?? '');
+  const below = (job: JobRecord) => after === undefined || sortValue(job) < after.at || (sortValue(job) === after.at && job.id < after.id);
+  const matches: JobRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  for (let page = 0; page < MAX_SCAN_PAGES; page++) {
     const response: ScanCommandOutput = await db.send(
       new ScanCommand({
         TableName: tableName,
         FilterExpression: ConditionExpression,
         ExpressionAttributeNames,
         ExpressionAttributeValues,
-        ...(resume ? { ExclusiveStartKey: resume } : {}),
+        ...(start ? { ExclusiveStartKey: start } : {}),
       }),
     );
-    for (const item of response.Items ?? []) {
-      if (jobs.length < filter.limit) jobs.push(item as JobRecord);
-      // A page cut short leaves its rest to the next call: resume after the last job handed out.
-      if (jobs.length === filter.limit) {
-        resume = { id: (item as JobRecord).id };
-        break;
-      }
-    }
-    if (jobs.length === filter.limit) break;
-    resume = response.LastEvaluatedKey;
-    if (!resume) break;
+    for (const item of response.Items ?? []) if (below(item as JobRecord)) matches.push(item as JobRecord);
+    start = response.LastEvaluatedKey;
+    if (!start) break;
   }
-  jobs.sort((a, b) => (b.statusAt ?? '').localeCompare(a.statusAt ?? ''));
-  return { jobs, ...(resume ? { resume } : {}) };
+  matches.sort((a, b) => sortValue(b).localeCompare(sortValue(a)) || b.id.localeCompare(a.id));
+  const jobs = matches.slice(0, filter.limit);
+  const last = jobs[jobs.length - 1];
+  return { jobs, ...(matches.length > filter.limit && last ? { next: { at: sortValue(last), id: last.id } } : {}) };
 }

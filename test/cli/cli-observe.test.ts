@@ -42,7 +42,7 @@ describe('sqs-jobs CLI: observing the pipeline', () => {
 
     const stats = await runCliJson<PipelineStats>(['stats'], env);
 
-    expect(stats.jobsByStatus).toEqual({ scheduled: 0, queued: 0, running: 0, retrying: 0, completed: 3, failed: 1, cancelled: 0 });
+    expect(stats.jobsByStatus).toEqual({ scheduled: 0, queued: 0, completed: 3, failed: 1, cancelled: 0 });
     expect(stats.throughput).toEqual({ lastMinute: 3, last5Minutes: 3, lastHour: 3 });
     expect(stats.failureRate).toBe(0.25);
     const sleep = stats.durations.find((d) => d.job === 'demo.sleep');

@@ -8,71 +8,59 @@
  */
 import { join } from 'node:path';
 import { measureBillableUnits, type BillableUnitsOptions, type BillableUnitsResult } from './billable-units.ts';
+import { measureBundle, type BundleOptions, type BundleResult } from './bundle.ts';
 import { compareResults, withBaselineFile, type Comparison } from './compare.ts';
-import { measureColdStart, type ColdStartOptions, type ColdStartResult } from './cold-start.ts';
-import { measureConsumerOverhead, type ConsumerOverheadOptions, type ConsumerOverheadResult } from './consumer-overhead.ts';
-import { measureEndToEnd, type EndToEndOptions, type EndToEndResult } from './end-to-end.ts';
-import { measureEnqueueOverhead, type EnqueueOverheadOptions, type EnqueueOverheadResult } from './enqueue-overhead.ts';
 import { machineInfo, type MachineInfo } from './machine.ts';
 import { listPrices, type PriceTable } from './prices.ts';
 import { writeReport } from './report.ts';
+import { measureThroughput, type ThroughputOptions, type ThroughputResult } from './throughput.ts';
 
 type Sizes<T> = Omit<T, 'log'>;
 
 export interface BenchProfile {
   readonly name: string;
   readonly billable: Sizes<BillableUnitsOptions>;
-  readonly enqueue: Sizes<EnqueueOverheadOptions>;
-  readonly consumer: Sizes<ConsumerOverheadOptions>;
-  readonly endToEnd: Sizes<EndToEndOptions>;
-  readonly coldStart: Sizes<ColdStartOptions>;
+  readonly throughput: Sizes<ThroughputOptions>;
+  readonly bundle: Sizes<BundleOptions>;
 }
 
 export const profiles = {
-  /** What docs/benchmarks.md is generated with: a warm-up and 5 measured runs of everything. */
+  /** What docs/benchmarks.md is generated with. */
   full: {
     name: 'full',
     billable: { jobs: 10, runs: 5, warmups: 1 },
-    enqueue: { jobs: 1000, singleJobs: 300, runs: 5, warmups: 1 },
-    consumer: { batches: 3, runs: 5, warmups: 1 },
-    endToEnd: { burstJobs: 60, pacedJobs: 25, pacedRate: 5, runs: 5, warmups: 1 },
-    coldStart: { runs: 15, warmups: 2 },
+    throughput: { jobs: 10_000, runs: 3, warmups: 0 },
+    bundle: { runs: 15, warmups: 2 },
   },
-  /** A faster look while working: smaller N, 3 runs. */
+  /** A faster look while working: smaller N, fewer runs. */
   quick: {
     name: 'quick',
     billable: { jobs: 10, runs: 3, warmups: 1 },
-    enqueue: { jobs: 300, singleJobs: 100, runs: 3, warmups: 1 },
-    consumer: { batches: 2, runs: 3, warmups: 1 },
-    endToEnd: { burstJobs: 30, pacedJobs: 10, pacedRate: 5, runs: 3, warmups: 1 },
-    coldStart: { runs: 5, warmups: 1 },
+    throughput: { jobs: 2_000, runs: 1, warmups: 0 },
+    bundle: { runs: 5, warmups: 1 },
   },
   /** The smoke test: every measurement once at tiny N, so the bench cannot rot. */
   tiny: {
     name: 'tiny',
-    billable: { jobs: 5, runs: 1, warmups: 0, only: ['noop-single', 'payload4k-many', 'retry-twice'] },
-    enqueue: { jobs: 50, singleJobs: 20, runs: 1, warmups: 0 },
-    consumer: { batches: 1, runs: 1, warmups: 0 },
-    endToEnd: { burstJobs: 10, pacedJobs: 5, pacedRate: 10, runs: 1, warmups: 0 },
-    coldStart: { runs: 1, warmups: 0 },
+    billable: { jobs: 5, runs: 1, warmups: 0, only: ['noop-many', 'lean', 'fails-4k'] },
+    throughput: { jobs: 50, runs: 1, warmups: 0 },
+    bundle: { runs: 1, warmups: 0 },
   },
 } as const satisfies Record<string, BenchProfile>;
 
-export const measurementNames = ['billable', 'enqueue', 'consumer', 'endToEnd', 'coldStart'] as const;
+export const measurementNames = ['billable', 'throughput', 'bundle'] as const;
 export type MeasurementName = (typeof measurementNames)[number];
 
 export interface BenchResults {
-  readonly schema: 1;
+  readonly schema: 2;
   readonly profile: string;
   readonly startedAt: string;
   readonly elapsedMs: number;
   readonly machine: MachineInfo;
   readonly prices: PriceTable;
   readonly billableUnits?: BillableUnitsResult;
-  readonly enqueueOverhead?: EnqueueOverheadResult;
-  readonly consumerOverhead?: ConsumerOverheadResult;
-  readonly endToEnd?: EndToEndResult;
-  readonly coldStart?: ColdStartResult;
+  readonly throughput?: ThroughputResult;
+  readonly bundle?: BundleResult;
   /** Seconds each measurement took. */
   readonly durations: Readonly<Partial<Record<MeasurementName, number>>>;
   /** This run next to a baseline run, when one was given. */
@@ -108,23 +96,19 @@ export async function runBench(options: RunBenchOptions): Promise<{ results: Ben
   }
 
   const billableUnits = await timed('billable', 'billable units per job', () => measureBillableUnits({ ...profile.billable, log }));
-  const enqueueOverhead = await timed('enqueue', 'enqueue overhead', () => measureEnqueueOverhead({ ...profile.enqueue, log }));
-  const consumerOverhead = await timed('consumer', 'consumer overhead', () => measureConsumerOverhead({ ...profile.consumer, log }));
-  const endToEnd = await timed('endToEnd', 'end to end', () => measureEndToEnd({ ...profile.endToEnd, log }));
-  const coldStart = await timed('coldStart', 'cold start', () => measureColdStart({ ...profile.coldStart, log }));
+  const throughput = await timed('throughput', 'end to end, jobs/s side by side', () => measureThroughput({ ...profile.throughput, log }));
+  const bundle = await timed('bundle', 'consumer bundle and module init', () => measureBundle({ ...profile.bundle, log }));
 
   const measured: BenchResults = {
-    schema: 1,
+    schema: 2,
     profile: profile.name,
     startedAt: machine.date,
     elapsedMs: Math.round(performance.now() - started),
     machine,
     prices: listPrices,
     ...(billableUnits ? { billableUnits } : {}),
-    ...(enqueueOverhead ? { enqueueOverhead } : {}),
-    ...(consumerOverhead ? { consumerOverhead } : {}),
-    ...(endToEnd ? { endToEnd } : {}),
-    ...(coldStart ? { coldStart } : {}),
+    ...(throughput ? { throughput } : {}),
+    ...(bundle ? { bundle } : {}),
     durations,
   };
   return reportBench({ results: measured, outDir: options.outDir, ...(options.baseline ? { baseline: options.baseline } : {}) });

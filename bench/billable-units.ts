@@ -14,7 +14,6 @@ import type { MeterEvent, UnitTotals } from './capacity-meter.ts';
 import { startBenchPipeline, type BenchPipeline } from './pipeline.ts';
 import { costPerMillionJobs, type CostPerMillionJobs, type UnitsPerJob } from './prices.ts';
 import { median, summarize, type Summary } from './stats.ts';
-import { priceVariants, type VariantSaving } from './what-if.ts';
 
 export interface BillableScenario {
   readonly id: string;
@@ -22,7 +21,7 @@ export interface BillableScenario {
   readonly enqueue: 'single' | 'many';
   /** What every job must end as. */
   readonly outcome: 'completed' | 'failed';
-  readonly entry: (n: number) => { job: 'bench.noop' | 'bench.payload' | 'bench.retry-twice' | 'bench.always-fails'; payload: never };
+  readonly entry: (n: number) => { job: 'bench.noop' | 'bench.noop-lean' | 'bench.payload' | 'bench.retry-twice' | 'bench.always-fails'; payload: never };
 }
 
 const FOUR_KB = 4096;
@@ -33,6 +32,7 @@ const entry = (job: ReturnType<BillableScenario['entry']>['job'], payload: objec
 export const billableScenarios: readonly BillableScenario[] = [
   { id: 'noop-single', title: 'no-op, enqueue()', enqueue: 'single', outcome: 'completed', entry: (n) => entry('bench.noop', { n }) },
   { id: 'noop-many', title: 'no-op, enqueueMany()', enqueue: 'many', outcome: 'completed', entry: (n) => entry('bench.noop', { n }) },
+  { id: 'lean', title: "no-op, tracking: 'lean', enqueueMany()", enqueue: 'many', outcome: 'completed', entry: (n) => entry('bench.noop-lean', { n }) },
   {
     id: 'payload4k-single',
     title: '4 KB payload, enqueue()',
@@ -106,8 +106,6 @@ export interface ScenarioResult {
   readonly crossCheck: { readonly compared: number; readonly agreed: number };
   /** Per-job breakdown of the last run. */
   readonly breakdown: readonly BreakdownRow[];
-  /** The last run's writes re-priced under candidate data-model changes. */
-  readonly whatIf: { readonly actualWruPerJob: number; readonly variants: readonly VariantSaving[] };
 }
 
 export interface BillableUnitsResult {
@@ -139,11 +137,7 @@ export async function measureBillableUnits(options: BillableUnitsOptions): Promi
         const run = await runScenario(pipeline, scenario, options.jobs);
         if (i >= options.warmups) runs.push(run);
       }
-      const schema = await pipeline.meter?.schema(pipeline.config.tableName);
-      if (!schema) throw new Error('the billable-units pipeline must be metered');
-      const result = summarizeScenario(scenario, options.jobs, options.warmups, runs, pipeline.config.queues[CLASS_NAME]?.dlqUrl, (events) =>
-        priceVariants(events, schema, options.jobs),
-      );
+      const result = summarizeScenario(scenario, options.jobs, options.warmups, runs, pipeline.config.queues[CLASS_NAME]?.dlqUrl);
       options.log?.(
         `  ${scenario.id}: ${result.perJob.sqsRequests.toFixed(2)} SQS req, ${result.perJob.writeRequestUnits.toFixed(2)} WRU, ` +
           `${result.perJob.readRequestUnits.toFixed(2)} RRU, ${result.perJob.lambdaInvocations.toFixed(2)} invocations per job → $${result.cost.total.toFixed(2)}/M jobs`,
@@ -194,7 +188,6 @@ function summarizeScenario(
   warmups: number,
   runs: readonly { totals: UnitTotals; events: MeterEvent[] }[],
   dlqUrl: string | undefined,
-  whatIf: (events: readonly MeterEvent[]) => ScenarioResult['whatIf'],
 ): ScenarioResult {
   const per = (pick: (t: UnitTotals) => number) => runs.map((run) => pick(run.totals) / jobs);
   const series: Record<keyof UnitsPerJob, number[]> = {
@@ -249,7 +242,6 @@ function summarizeScenario(
       agreed: runs.reduce((sum, run) => sum + run.totals.crossCheck.agreed, 0),
     },
     breakdown: last ? breakdown(last.events, jobs, dlqUrl) : [],
-    whatIf: whatIf(last?.events ?? []),
   };
 }
 

@@ -40,7 +40,7 @@ export interface DynamoMeterEvent extends EventBase {
   readonly indexes: Readonly<Record<string, IndexWriteCost>>;
   readonly beforeBytes?: number;
   readonly afterBytes?: number;
-  /** The item before and after the write (for what-if calculations; not reported). */
+  /** The item before and after the write (its status names the step in the breakdown). */
   readonly before?: AttributeMap;
   readonly after?: AttributeMap;
   /** `status` attribute of the item before and after the write (for the breakdown). */

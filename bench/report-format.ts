@@ -1,5 +1,5 @@
 /** Number and table formatting for the benchmark report. */
-import type { Percentiles, Summary } from './stats.ts';
+import type { Summary } from './stats.ts';
 
 /** A number without float noise: up to `digits` decimals, trailing zeros dropped. */
 export function num(value: number, digits = 2): string {
@@ -31,24 +31,9 @@ export function runsText(runs: number, warmups: number): string {
   return warmups > 0 ? `${measured} after ${warmups === 1 ? 'a warm-up' : `${warmups} warm-ups`}` : `${measured} (no warm-up)`;
 }
 
-/** "+3 ms" / "−12 ms" */
-export function signedMs(value: number): string {
-  if (!Number.isFinite(value)) return '–';
-  const rounded = Math.round(value);
-  return rounded > 0 ? `+${rounded} ms` : rounded < 0 ? `−${-rounded} ms` : '±0 ms';
-}
-
-export function pct(part: number, whole: number): string {
-  return whole === 0 ? '–' : `${Math.round((part / whole) * 100)} %`;
-}
-
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(' | ')} |`;
   return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
-
-export function percentileRow(label: string, p: Percentiles): string[] {
-  return [label, String(p.n), num(p.p50, 0), num(p.p95, 0), num(p.p99, 0), num(p.max, 0)];
 }
 
 

@@ -2,11 +2,11 @@
  * `npm run bench`: runs the benchmarks on the embedded emulators and writes
  * docs/benchmarks.md and docs/benchmarks.json.
  *
- *   npm run bench                          full profile (warm-up + 5 runs), about 4–5 minutes
- *   npm run bench -- --quick               smaller N, 3 runs (or BENCH_PROFILE=quick)
+ *   npm run bench                          full profile: 10,000 jobs per throughput variant, 3 runs; about 8 minutes
+ *   npm run bench -- --quick               2,000 jobs per throughput variant, 1 run (or BENCH_PROFILE=quick)
  *   npm run bench -- --out /tmp/bench      write the report elsewhere
- *   npm run bench -- --only billable,coldStart
- *                                          measurements: billable, enqueue, consumer, endToEnd, coldStart
+ *   npm run bench -- --only billable,bundle
+ *                                          measurements: billable, throughput, bundle
  *   npm run bench -- --baseline <file>     compare with an earlier benchmarks.json ("Before → after");
  *                                          default: docs/benchmarks-baseline.json when writing to docs/
  *                                          and it exists; `--baseline none` for no comparison
@@ -33,7 +33,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: npm run bench -- [--quick | --profile full|quick|tiny] [--out <dir>] [--only billable,enqueue,consumer,endToEnd,coldStart] [--baseline <benchmarks.json> | none] [--from <benchmarks.json>]');
+  console.log('usage: npm run bench -- [--quick | --profile full|quick|tiny] [--out <dir>] [--only billable,throughput,bundle] [--baseline <benchmarks.json> | none] [--from <benchmarks.json>]');
   process.exit(0);
 }
 

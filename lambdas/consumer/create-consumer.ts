@@ -22,6 +22,7 @@ import { withAggregates } from './aggregate-metrics.ts';
 import { noJobMetrics, type JobMetrics } from './job-metrics.ts';
 import { createRecordProcessor } from './process-record.ts';
 import { collectVisibilityChanges } from './visibility-changes.ts';
+import { looksLeanFirstDelivery } from './lean-run.ts';
 
 export interface ConsumerOptions {
   readonly registry: JobRegistry;
@@ -89,7 +90,8 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     // back within about the class timeout. One ChangeMessageVisibilityBatch per ten records.
     const crashCover = collectVisibilityChanges(options.clients.sqs, queueUrl, logger, now(), now);
     const coverSeconds = Math.ceil(context.getRemainingTimeInMillis() / 1000) + CRASH_COVER_MARGIN_SECONDS;
-    for (const record of event.Records) crashCover.set(record, coverSeconds);
+    // A lean job's first run trades this for its cost: crashed, it comes back after the queue's timeout.
+    for (const record of event.Records) if (!looksLeanFirstDelivery(record)) crashCover.set(record, coverSeconds);
     await crashCover.flush();
     const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
     const visibility = collectVisibilityChanges(options.clients.sqs, queueUrl, logger, now(), now);

@@ -22,6 +22,17 @@ export function isLeanFirstDelivery(envelope: Envelope, record: SQSRecord): bool
   return envelope.lean === true && envelope.gen === 1 && envelope.deadLettered !== true && Number(record.attributes.ApproximateReceiveCount ?? '1') <= 1;
 }
 
+/** The same test on the raw record, before the envelope is decoded (a malformed body is not lean). */
+export function looksLeanFirstDelivery(record: SQSRecord): boolean {
+  if (Number(record.attributes.ApproximateReceiveCount ?? '1') > 1 || !record.body.includes('"lean"')) return false;
+  try {
+    const body = JSON.parse(record.body) as { lean?: unknown; gen?: unknown; deadLettered?: unknown };
+    return body.lean === true && body.gen === 1 && body.deadLettered !== true;
+  } catch {
+    return false;
+  }
+}
+
 export async function runLean(deps: {
   readonly definition: AnyJobDefinition;
   readonly payload: unknown;

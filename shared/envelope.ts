@@ -7,7 +7,7 @@
  * const body = encodeEnvelope({ v: 1, id, job: 'report.generate', gen: 1, enqueuedAt, payload });
  * const envelope = decodeEnvelope(body); // throws EnvelopeError naming what is wrong
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnvelopeError } from './errors.ts';
 
 export const ENVELOPE_VERSION = 1;

@@ -10,7 +10,7 @@
  * const config = loadPipelineConfig(process.env);
  * config.queues.reports?.queueUrl;
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigurationError } from './errors.ts';
 
 export const ENV_TABLE_NAME = 'SQS_JOBS_TABLE_NAME';

@@ -86,7 +86,15 @@ export function defineSchedules(registry: JobRegistry, entries: readonly Schedul
   return schedules;
 }
 
+let canonicalZones: ReadonlySet<string> | undefined;
+
+/**
+ * Canonical IANA names are looked up in the list (~3 ms once); only other names (aliases) build
+ * a DateTimeFormat, whose first construction loads locale data (~30 ms at every consumer's init).
+ */
 function isTimeZone(zone: string): boolean {
+  canonicalZones ??= new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+  if (canonicalZones.has(zone)) return true;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

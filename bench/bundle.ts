@@ -121,7 +121,7 @@ process.stdout.write(JSON.stringify(performance.now() - started));
 `;
 
 /** `import()` of a bundle in a fresh Node process with only the function's environment; ms. */
-function timeImport(bundlePath: string, nodeOptions: string): Promise<number> {
+export function timeImport(bundlePath: string, nodeOptions: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT], {
       env: { PATH: process.env.PATH ?? '', ...CONSUMER_ENV, NODE_OPTIONS: nodeOptions, BENCH_BUNDLE_URL: pathToFileURL(bundlePath).href },

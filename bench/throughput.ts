@@ -95,18 +95,21 @@ async function sendRaw(sqs: SQSClient, queueUrl: string, start: number, count: n
   }
 }
 
-/** Raw SQS end to end: produce while RAW_POLLERS loops receive and delete. */
+/** Raw SQS end to end: produce while RAW_POLLERS loops receive, each deleting a batch while it receives the next. */
 async function runRawSqs(sqs: SQSClient, queueUrl: string, jobs: number): Promise<void> {
-  let deleted = 0;
+  let received = 0;
+  const deletes: Promise<unknown>[] = [];
   const consume = async () => {
-    while (deleted < jobs) {
+    while (received < jobs) {
       const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }));
       if (Messages.length === 0) continue;
-      await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' })) }));
-      deleted += Messages.length;
+      received += Messages.length;
+      const entries = Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' }));
+      deletes.push(sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries })));
     }
   };
   await Promise.all([produce(jobs, (start, count) => sendRaw(sqs, queueUrl, start, count)), ...Array.from({ length: RAW_POLLERS }, consume)]);
+  await Promise.all(deletes);
 }
 
 export async function measureThroughput(options: ThroughputOptions): Promise<ThroughputResult> {

@@ -302,6 +302,7 @@ export function breakdown(events: readonly MeterEvent[], jobs: number, dlqUrl?: 
 /** The status store's transitions by the status before and after the write. */
 const TRANSITIONS: Readonly<Record<string, string>> = {
   'PutItem ∅→queued': 'createQueued: PutItem ∅→queued (enqueue)',
+  'UpdateItem ∅→running': 'claim: UpdateItem ∅→running (creates the record)',
   'UpdateItem queued→running': 'claim: UpdateItem queued→running',
   'UpdateItem retrying→running': 'claim: UpdateItem retrying→running',
   'UpdateItem running→completed': 'complete: UpdateItem running→completed',
@@ -329,6 +330,9 @@ export function stepOf(event: MeterEvent, dlqUrl?: string): string {
   }
   if (event.writeUnits === 0 && event.readUnits === 0 && Object.keys(event.indexes).length === 0) return `${event.operation} (control plane)`;
   if (event.readUnits > 0) return `${event.operation} (read)`;
+  // Items that are not job records (per-minute aggregates, pointers) have no status: name them by their key's prefix.
+  const key = (event.after ?? event.before)?.id?.S;
+  if (event.beforeStatus === undefined && event.afterStatus === undefined && key?.includes('#')) return `${event.operation} ${key.slice(0, key.indexOf('#') + 1)}… item`;
   const transition = `${event.operation} ${event.beforeStatus ?? '∅'}→${event.conditionFailed ? '(condition failed)' : (event.afterStatus ?? '∅')}`;
   const named = TRANSITIONS[transition] ?? transition;
   // Attempts of record after the write: tells a job's first claim from its retries.

@@ -3,7 +3,8 @@
  * the demo app, built with the construct's own esbuild settings (`cdk/bundling.ts`). Counted
  * facts (size, bytes by package, what stays an import of the runtime's SDK, and how) and module
  * init: `import()` of the built file in a fresh Node process with the consumer's environment,
- * side by side with a minimal one-client handler built the same way, in rotating order.
+ * side by side with a minimal one-client handler and with the consumer's dependencies alone (the
+ * floor of the ratio), all built the same way, in rotating order.
  *
  * The bundles are written under `node_modules/.cache/` so the runtime-provided imports resolve
  * from this repository's node_modules, as they resolve from the runtime's on Lambda.
@@ -41,9 +42,11 @@ export interface BundleResult {
   readonly runs: number;
   readonly warmups: number;
   /** `import()` of the bundle, ms. */
-  readonly initMs: { readonly consumer: Summary; readonly consumerSourceMaps: Summary; readonly minimal: Summary };
+  readonly initMs: { readonly consumer: Summary; readonly consumerSourceMaps: Summary; readonly minimal: Summary; readonly dependencies: Summary };
   /** Per round: the consumer's init ÷ the minimal handler's (paired: the same moment on the machine). */
   readonly initRatio: Summary;
+  /** Per round: the consumer's dependencies alone (no sqs-jobs code) ÷ the minimal handler: the floor of the ratio. */
+  readonly dependenciesRatio: Summary;
 }
 
 const REPOSITORY_ROOT = join(import.meta.dirname, '..');
@@ -54,6 +57,16 @@ const OUT_DIR = join(REPOSITORY_ROOT, 'node_modules', '.cache', 'sqs-jobs-bench'
 const MINIMAL_HANDLER = `import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 const client = new DynamoDBClient({});
 export const handler = async () => client.send(new GetItemCommand({ TableName: process.env.SQS_JOBS_TABLE_NAME, Key: { id: { S: 'x' } } }));
+`;
+
+/** What every consumer loads at init before any sqs-jobs code: its three SDK modules, zod and Powertools. */
+const DEPENDENCIES_ONLY = `import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+export const parts = [DynamoDBDocumentClient.from(new DynamoDBClient({})), new SQSClient({}), z.object({ id: z.string() }), new Logger(), new Metrics()];
 `;
 
 /** The consumer's environment, as the stack defines it. */
@@ -139,13 +152,16 @@ export function timeImport(bundlePath: string, nodeOptions: string): Promise<num
 export async function measureBundle(options: BundleOptions): Promise<BundleResult> {
   const consumer = await buildConsumerBundle();
   const minimal = await buildBundle('minimal', MINIMAL_HANDLER);
+  const dependencies = await buildBundle('dependencies', DEPENDENCIES_ONLY);
   const variants = [
     { id: 'consumer', path: consumer.file, nodeOptions: '' },
     { id: 'consumerSourceMaps', path: consumer.file, nodeOptions: '--enable-source-maps' },
     { id: 'minimal', path: minimal.file, nodeOptions: '' },
+    { id: 'dependencies', path: dependencies.file, nodeOptions: '' },
   ] as const;
-  const samples: Record<(typeof variants)[number]['id'], number[]> = { consumer: [], consumerSourceMaps: [], minimal: [] };
+  const samples: Record<(typeof variants)[number]['id'], number[]> = { consumer: [], consumerSourceMaps: [], minimal: [], dependencies: [] };
   const ratios: number[] = [];
+  const floorRatios: number[] = [];
   for (let run = 0; run < options.warmups + options.runs; run++) {
     const round: Partial<Record<keyof typeof samples, number>> = {};
     // Rotate the order so no variant always runs first.
@@ -156,6 +172,7 @@ export async function measureBundle(options: BundleOptions): Promise<BundleResul
     if (run < options.warmups) continue;
     for (const id of Object.keys(samples) as (keyof typeof samples)[]) samples[id].push(round[id] ?? Number.NaN);
     ratios.push((round.consumer ?? Number.NaN) / (round.minimal ?? Number.NaN));
+    floorRatios.push((round.dependencies ?? Number.NaN) / (round.minimal ?? Number.NaN));
   }
   const result: BundleResult = {
     entry: 'cdk/jobs-module.ts consumerEntrySource(examples/demo/src/jobs.ts)',
@@ -164,12 +181,19 @@ export async function measureBundle(options: BundleOptions): Promise<BundleResul
     minimal: minimal.facts,
     runs: options.runs,
     warmups: options.warmups,
-    initMs: { consumer: summarize(samples.consumer), consumerSourceMaps: summarize(samples.consumerSourceMaps), minimal: summarize(samples.minimal) },
+    initMs: {
+      consumer: summarize(samples.consumer),
+      consumerSourceMaps: summarize(samples.consumerSourceMaps),
+      minimal: summarize(samples.minimal),
+      dependencies: summarize(samples.dependencies),
+    },
     initRatio: summarize(ratios),
+    dependenciesRatio: summarize(floorRatios),
   };
   options.log?.(
     `  consumer ${(result.consumer.bytes / 1024).toFixed(0)} KiB, init ${result.initMs.consumer.median.toFixed(0)} ms; ` +
-      `minimal one-client handler ${result.initMs.minimal.median.toFixed(0)} ms; ratio ${result.initRatio.median.toFixed(2)}`,
+      `minimal one-client handler ${result.initMs.minimal.median.toFixed(0)} ms; ratio ${result.initRatio.median.toFixed(2)} ` +
+      `(its dependencies alone ${result.dependenciesRatio.median.toFixed(2)})`,
   );
   return result;
 }

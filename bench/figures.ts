@@ -87,6 +87,7 @@ export function figuresOf(r: BenchResults): Figure[] {
     out.push(timed('bundle.init.consumer', 'consumer module init', 'ms', b.initMs.consumer));
     out.push(timed('bundle.init.minimal', 'minimal one-client handler init', 'ms', b.initMs.minimal));
     out.push(timed('bundle.init.ratio', 'consumer init ÷ minimal handler init', '×', b.initRatio));
+    if (b.dependenciesRatio) out.push(timed('bundle.init.dependencies-ratio', "the consumer's dependencies alone ÷ minimal handler init", '×', b.dependenciesRatio));
   }
   // A run of the earlier bench (schema 1) measured the bundle under another name.
   const legacy = (r as { coldStart?: { bundle: { bytes: number; gzipBytes: number; packages: { name: string; bytes: number }[] } } }).coldStart;

@@ -160,10 +160,12 @@ function renderBundle(r: BenchResults, push: Push): void {
         ['the consumer', spread(b.initMs.consumer, 0)],
         ['the consumer with NODE_OPTIONS=--enable-source-maps (as deployed)', spread(b.initMs.consumerSourceMaps, 0)],
         ['a minimal one-client handler', spread(b.initMs.minimal, 0)],
+        ...(b.initMs.dependencies ? [["the consumer's dependencies alone: its three SDK modules, zod, Powertools (no sqs-jobs code)", spread(b.initMs.dependencies, 0)]] : []),
       ],
     ),
     '',
-    `Consumer ÷ minimal handler, paired per round: **${spread(b.initRatio, 2)}**.`,
+    `Consumer ÷ minimal handler, paired per round: **${spread(b.initRatio, 2)}**` +
+      (b.dependenciesRatio ? `; its dependencies alone ÷ minimal handler: ${spread(b.dependenciesRatio, 2)}, the floor for any code on top of them.` : '.'),
     '',
   );
 }

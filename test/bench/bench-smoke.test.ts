@@ -46,6 +46,7 @@ describe('npm run bench (tiny profile)', () => {
     expect(results.throughput?.ratioDefault.median).toBeGreaterThan(0);
     expect(results.bundle?.consumer.bytes).toBeGreaterThan(50_000);
     expect(results.bundle?.initRatio.median).toBeGreaterThan(0);
+    expect(results.bundle?.dependenciesRatio.median).toBeGreaterThan(0);
     // Compared with the stored baseline, figure by figure.
     expect(json.beforeAfter?.before.commit).toBe(baseline.results.machine.git.commit);
     expect(json.beforeAfter?.lines.length).toBeGreaterThan(10);

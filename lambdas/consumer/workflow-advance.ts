@@ -70,7 +70,7 @@ export function createAdvance(deps: AdvanceDeps): Advance {
     const item = await workflows.get(ref.id);
     if (!item) return logger.warn('chain not found: not advanced', { chainId: ref.id, position: ref.at });
     const steps = chainStepsOf(item);
-    if (outcome !== 'completed') return endChain(item, outcome, reason ?? `step ${ref.at} ${outcome}`);
+    if (outcome !== 'completed') return endChain(item, outcome, `step ${ref.at} ${outcome}${reason ? `: ${reason}` : ''}`);
     if (ref.at >= steps.length - 1) return endChain(item, 'completed');
     if (item.parent?.kind === 'batch') {
       // A member chain of a cancelled batch starts no further step.

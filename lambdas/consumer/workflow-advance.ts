@@ -15,7 +15,7 @@ import { errorMessage, isErrorNamed, InvalidOptionError, PayloadValidationError 
 import { membershipOf, type EventPublisher, type JobEvent } from '../../shared/events/job-events.ts';
 import { ensureJobs, type WorkflowEnqueueContext, type WorkflowJob } from '../../shared/workflows/workflow-enqueue.ts';
 import { planChainStep } from '../../shared/workflows/start-workflow.ts';
-import { callbacksOf, chainStepsOf, countsOf, type WorkflowItem, type WorkflowStore } from '../../shared/workflows/workflow-store.ts';
+import { countsOf, type ParsedDefinition, type WorkflowItem, type WorkflowStore } from '../../shared/workflows/workflow-store.ts';
 import { callbackId, type CallbackSpec, type MemberOutcome, type WorkflowRef } from '../../shared/workflows/workflow-types.ts';
 
 export interface AdvanceDeps {
@@ -42,14 +42,15 @@ export function createAdvance(deps: AdvanceDeps): Advance {
     const { item } = await workflows.countMember(ref.id, ref.at, outcome);
     if (!item) return logger.warn('batch not found: member not counted', { batchId: ref.id, position: ref.at });
     const counts = countsOf(item);
-    const callbacks = callbacksOf(item);
+    const finished = counts.pending === 0;
+    // Callbacks are read only when one may be due: most members need no read at all.
+    const callbacks = counts.failed > 0 || finished ? (await workflows.definition(ref.id))?.callbacks ?? {} : {};
     const jobs: WorkflowJob[] = [];
     // Repeated on every recovery; the deterministic ids make each callback one job.
     if (counts.failed > 0) {
       jobs.push(...callback(ref.id, 'catch', callbacks.catch));
       if (!item.allowFailures && item.cancelledAt === undefined && counts.pending > 0) await workflows.cancelBatch(ref.id);
     }
-    const finished = counts.pending === 0;
     if (finished) {
       if (counts.completed === counts.total) jobs.push(...callback(ref.id, 'then', callbacks.then));
       jobs.push(...callback(ref.id, 'finally', callbacks.finally));
@@ -67,37 +68,37 @@ export function createAdvance(deps: AdvanceDeps): Advance {
   }
 
   async function advanceChain(ref: WorkflowRef, outcome: MemberOutcome, result: unknown, reason: string | undefined): Promise<void> {
-    const item = await workflows.get(ref.id);
-    if (!item) return logger.warn('chain not found: not advanced', { chainId: ref.id, position: ref.at });
-    const steps = chainStepsOf(item);
-    if (outcome !== 'completed') return endChain(item, outcome, `step ${ref.at} ${outcome}${reason ? `: ${reason}` : ''}`);
-    if (ref.at >= steps.length - 1) return endChain(item, 'completed');
-    if (item.parent?.kind === 'batch') {
+    const def = await workflows.definition(ref.id);
+    if (!def) return logger.warn('chain not found: not advanced', { chainId: ref.id, position: ref.at });
+    if (outcome !== 'completed') return endChain(ref.id, def, outcome, `step ${ref.at} ${outcome}${reason ? `: ${reason}` : ''}`);
+    if (ref.at >= def.steps.length - 1) return endChain(ref.id, def, 'completed');
+    if (def.parent?.kind === 'batch') {
       // A member chain of a cancelled batch starts no further step.
-      const batch = await workflows.get(item.parent.id);
-      if (batch?.cancelledAt !== undefined) return endChain(item, 'cancelled', `batch ${item.parent.id} cancelled`);
+      const batch = await workflows.get(def.parent.id, false);
+      if (batch?.cancelledAt !== undefined) return endChain(ref.id, def, 'cancelled', `batch ${def.parent.id} cancelled`);
     }
     let jobs: WorkflowJob[];
     try {
-      jobs = await planChainStep(workflows, ref.id, steps, ref.at + 1, result);
+      jobs = await planChainStep(workflows, ref.id, def.steps, ref.at + 1, result);
       await ensureJobs(deps.enqueue, jobs);
     } catch (error) {
       // The result did not fit the next step's payload: the chain cannot go on.
       if (isErrorNamed(error, PayloadValidationError) || isErrorNamed(error, InvalidOptionError)) {
-        return endChain(item, 'failed', `step ${ref.at + 1} could not start: ${errorMessage(error)}`);
+        return endChain(ref.id, def, 'failed', `step ${ref.at + 1} could not start: ${errorMessage(error)}`);
       }
       throw error;
     }
     await workflows.chainAt(ref.id, ref.at + 1);
   }
 
-  async function endChain(item: WorkflowItem, status: 'completed' | 'failed' | 'cancelled', reason?: string): Promise<void> {
-    const callbacks = callbacksOf(item);
-    await ensureJobs(deps.enqueue, callback(item.wfId, status === 'completed' ? 'then' : 'catch', status === 'completed' ? callbacks.then : callbacks.catch));
-    if (await workflows.finishChain(item.wfId, status, reason)) {
-      await publish({ version: 1, type: 'chain.finished', at: isoNow(), workflowId: item.wfId, status, ...(reason ? { reason } : {}), ...nameOf(item), ...membershipOf(item.parent) });
+  async function endChain(chainId: string, def: ParsedDefinition, status: 'completed' | 'failed' | 'cancelled', reason?: string): Promise<void> {
+    const which = status === 'completed' ? 'then' : 'catch';
+    await ensureJobs(deps.enqueue, callback(chainId, which, def.callbacks[which]));
+    const ended = await workflows.finishChain(chainId, status, reason);
+    if (ended) {
+      await publish({ version: 1, type: 'chain.finished', at: isoNow(), workflowId: chainId, status, ...(reason ? { reason } : {}), ...nameOf(ended), ...membershipOf(def.parent) });
     }
-    if (item.parent) await advanceRef(item.parent, status, undefined, reason);
+    if (def.parent) await advanceRef(def.parent, status, undefined, reason);
   }
 
   async function advanceRef(ref: WorkflowRef, outcome: MemberOutcome, result?: unknown, reason?: string): Promise<void> {

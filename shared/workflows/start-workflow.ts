@@ -26,8 +26,7 @@ export async function planBatch(wf: WorkflowStore, batchId: string, spec: BatchS
     allowFailures: spec.allowFailures === true,
     ...(spec.name !== undefined ? { name: spec.name } : {}),
     ...(parent ? { parent } : {}),
-    ...(Object.keys(callbacks).length > 0 ? { callbacksJson: JSON.stringify(callbacks) } : {}),
-  });
+  }, Object.keys(callbacks).length > 0 ? { callbacksJson: JSON.stringify(callbacks) } : {});
   const jobs: WorkflowJob[] = [];
   const chains: { index: number; chain: ChainSpec }[] = [];
   spec.members.forEach((member, index) => {
@@ -52,11 +51,10 @@ export async function planChain(wf: WorkflowStore, chainId: string, spec: ChainS
     wfId: chainId,
     kind: 'chain',
     position: 0,
-    stepsJson: JSON.stringify(spec.steps),
+    steps: spec.steps.length,
     ...(spec.name !== undefined ? { name: spec.name } : {}),
     ...(parent ? { parent } : {}),
-    ...(Object.keys(callbacks).length > 0 ? { callbacksJson: JSON.stringify(callbacks) } : {}),
-  });
+  }, { stepsJson: JSON.stringify(spec.steps), ...(Object.keys(callbacks).length > 0 ? { callbacksJson: JSON.stringify(callbacks) } : {}) });
   return planChainStep(wf, chainId, spec.steps, 0);
 }
 

@@ -1,5 +1,8 @@
 /**
- * Workflow items in the job table: one per batch or chain, keyed `wf#<id>`. They carry no
+ * Workflow items in the job table: per batch or chain a small state item keyed `wf#<id>`
+ * (status, counters, position: what every member's advance writes, so each write stays at one
+ * unit for all but the largest batches) and its immutable definition keyed `wf#<id>#def`
+ * (steps, callbacks, parent: written once, read through a per-process cache). They carry no
  * `statusShard`, so the byStatus index (lists, the sweeper, the dispatcher) never sees them;
  * their `class` is a reserved name (`sqs-jobs:batch`, `sqs-jobs:chain`) so the byClass index
  * lists them newest first for `sqs-jobs batches`.
@@ -35,7 +38,6 @@ export interface WorkflowItem {
   readonly name?: string;
   readonly status: 'running' | 'completed' | 'failed' | 'cancelled';
   readonly parent?: WorkflowRef;
-  readonly callbacksJson?: string;
   readonly finishedAt?: string;
   readonly cancelledAt?: string;
   readonly expiresAt: number;
@@ -49,7 +51,8 @@ export interface WorkflowItem {
   readonly bad?: Set<number>;
   readonly off?: Set<number>;
   // chains
-  readonly stepsJson?: string;
+  /** Steps in all. */
+  readonly steps?: number;
   readonly position?: number;
   readonly reason?: string;
 }
@@ -64,13 +67,27 @@ export function countsOf(item: WorkflowItem): BatchCounts {
   return { total, completed, failed, cancelled, pending: total - completed - failed - cancelled };
 }
 
-export function callbacksOf(item: WorkflowItem): BatchCallbacks & { then?: CallbackSpec } {
-  return item.callbacksJson ? (JSON.parse(item.callbacksJson) as BatchCallbacks) : {};
+/** What never changes after a workflow starts; JSON strings, so no payload nesting limit applies. */
+export interface WorkflowDefinition {
+  readonly stepsJson?: string;
+  readonly callbacksJson?: string;
+  readonly parent?: WorkflowRef;
 }
 
-export function chainStepsOf(item: WorkflowItem): ChainSpec['steps'] {
-  return item.stepsJson ? (JSON.parse(item.stepsJson) as ChainSpec['steps']) : [];
+export interface ParsedDefinition {
+  readonly steps: ChainSpec['steps'];
+  readonly callbacks: BatchCallbacks & { then?: CallbackSpec };
+  readonly parent?: WorkflowRef;
 }
+
+const parseDefinition = (def: WorkflowDefinition): ParsedDefinition => ({
+  steps: def.stepsJson ? (JSON.parse(def.stepsJson) as ChainSpec['steps']) : [],
+  callbacks: def.callbacksJson ? (JSON.parse(def.callbacksJson) as BatchCallbacks) : {},
+  ...(def.parent ? { parent: def.parent } : {}),
+});
+
+/** Definitions kept per process; they never change, so the cache needs no invalidation. */
+const DEFINITION_CACHE_SIZE = 500;
 
 /** The public view of an item. */
 export function toWorkflowRecord(item: WorkflowItem): WorkflowRecord {
@@ -87,7 +104,7 @@ export function toWorkflowRecord(item: WorkflowItem): WorkflowRecord {
     return {
       ...base,
       status: item.status,
-      steps: chainStepsOf(item).length,
+      steps: item.steps ?? 0,
       position: item.position ?? 0,
       ...(item.reason !== undefined ? { reason: item.reason } : {}),
     };
@@ -116,13 +133,15 @@ export function createWorkflowStore(options: WorkflowStoreOptions) {
   const isoNow = () => new Date(now()).toISOString();
   const expiresAt = () => Math.floor(now() / 1000) + pipelineSettings.retention.unfinishedDays * 86_400;
 
-  /** Puts a new item; false when one with this id exists already (a repeated start). */
-  async function create(item: Omit<WorkflowItem, 'id' | 'class' | 'enqueuedAt' | 'status' | 'expiresAt'>): Promise<boolean> {
+  const definitions = new Map<string, ParsedDefinition>();
+
+  /** A conditional put; false when the item exists already (a repeated start). */
+  async function putNew(item: Record<string, unknown>): Promise<boolean> {
     try {
       await db.send(
         new PutCommand({
           TableName: tableName,
-          Item: { ...item, id: workflowKey(item.wfId), class: workflowClass(item.kind), enqueuedAt: isoNow(), status: 'running', expiresAt: expiresAt() },
+          Item: item,
           ConditionExpression: 'attribute_not_exists(#id)',
           ExpressionAttributeNames: { '#id': jobTable.partitionKey },
         }),
@@ -132,6 +151,32 @@ export function createWorkflowStore(options: WorkflowStoreOptions) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  /** Puts the definition, then the state item (so a state item always has its definition). */
+  async function create(
+    item: Omit<WorkflowItem, 'id' | 'class' | 'enqueuedAt' | 'status' | 'expiresAt'>,
+    definition: Omit<WorkflowDefinition, 'parent'>,
+  ): Promise<boolean> {
+    const ttl = expiresAt();
+    await putNew({ ...definition, ...(item.parent ? { parent: item.parent } : {}), id: `${workflowKey(item.wfId)}#def`, expiresAt: ttl });
+    return putNew({ ...item, id: workflowKey(item.wfId), class: workflowClass(item.kind), enqueuedAt: isoNow(), status: 'running', expiresAt: ttl });
+  }
+
+  /** Steps, callbacks and parent; eventually consistent, and consistent only when that found nothing. */
+  async function definition(wfId: string): Promise<ParsedDefinition | undefined> {
+    const cached = definitions.get(wfId);
+    if (cached) return cached;
+    const read = async (consistent: boolean) =>
+      (await db.send(new GetCommand({ TableName: tableName, Key: { id: `${workflowKey(wfId)}#def` }, ConsistentRead: consistent }))).Item as
+        | WorkflowDefinition
+        | undefined;
+    const stored = (await read(false)) ?? (await read(true));
+    if (!stored) return undefined;
+    const parsed = parseDefinition(stored);
+    if (definitions.size >= DEFINITION_CACHE_SIZE) definitions.delete(definitions.keys().next().value!);
+    definitions.set(wfId, parsed);
+    return parsed;
   }
 
   async function get(wfId: string, consistent = true): Promise<WorkflowItem | undefined> {
@@ -163,6 +208,7 @@ export function createWorkflowStore(options: WorkflowStoreOptions) {
   return {
     create,
     get,
+    definition,
 
     /**
      * Counts batch member `at` as `outcome`, once. A member counted failed that completes after
@@ -216,9 +262,9 @@ export function createWorkflowStore(options: WorkflowStoreOptions) {
       });
     },
 
-    /** Ends a chain; true for the caller that did. A failed chain may still complete after a retried step. */
-    async finishChain(wfId: string, status: 'completed' | 'failed' | 'cancelled', reason?: string): Promise<boolean> {
-      const item = await conditional(wfId, {
+    /** Ends a chain; the item for the caller that did. A failed chain may still complete after a retried step. */
+    async finishChain(wfId: string, status: 'completed' | 'failed' | 'cancelled', reason?: string): Promise<WorkflowItem | undefined> {
+      return conditional(wfId, {
         update: `SET #status = :status, #finishedAt = :at${reason !== undefined ? ', #reason = :reason' : ''}`,
         condition: status === 'completed' ? '#status <> :status' : '#status = :running',
         names: { '#status': 'status', '#finishedAt': 'finishedAt', ...(reason !== undefined ? { '#reason': 'reason' } : {}) },
@@ -229,7 +275,6 @@ export function createWorkflowStore(options: WorkflowStoreOptions) {
           ...(reason !== undefined ? { ':reason': reason.slice(0, 500) } : {}),
         },
       });
-      return item !== undefined;
     },
 
     /** Newest first, from the byClass index (keys only), then the items themselves. */

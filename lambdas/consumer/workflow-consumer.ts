@@ -100,17 +100,28 @@ const CANCEL_CACHE_MS = 1_000;
 export function withWorkflows(process: RecordProcessor, deps: WorkflowLayerDeps): RecordProcessor {
   const { observed, logger } = deps;
   const store = observed.store;
-  // Per warm consumer: a cancelled batch stays cancelled; a running one is re-read after a second.
-  const cancelled = new Map<string, { cancelled: boolean; readAt: number }>();
+  // Per warm consumer: a cancelled batch stays cancelled; a running one is re-read after a
+  // second. The read in flight is shared, so a batch of records reads the item once.
+  const cancelled = new Map<string, { cancelled: Promise<boolean>; readAt: number }>();
 
-  async function batchCancelled(batchId: string): Promise<boolean> {
+  function batchCancelled(batchId: string): Promise<boolean> {
     const cached = cancelled.get(batchId);
-    if (cached && (cached.cancelled || deps.now() - cached.readAt < CANCEL_CACHE_MS)) return cached.cancelled;
-    const item = await deps.workflows.get(batchId, false);
-    const value = item?.cancelledAt !== undefined;
+    if (cached && deps.now() - cached.readAt < CANCEL_CACHE_MS) return cached.cancelled;
+    const read = deps.workflows.get(batchId, false).then(
+      (item) => {
+        const value = item?.cancelledAt !== undefined;
+        // Once cancelled, always cancelled: no need to read again.
+        if (value) cancelled.set(batchId, { cancelled: Promise.resolve(true), readAt: Number.POSITIVE_INFINITY });
+        return value;
+      },
+      (error: unknown) => {
+        cancelled.delete(batchId);
+        throw error;
+      },
+    );
     if (cancelled.size > 1_000) cancelled.clear();
-    cancelled.set(batchId, { cancelled: value, readAt: deps.now() });
-    return value;
+    cancelled.set(batchId, { cancelled: read, readAt: deps.now() });
+    return read;
   }
 
   /** Skips a member not started yet; false when it runs (or ran) already. */

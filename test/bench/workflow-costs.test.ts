@@ -1,0 +1,22 @@
+/**
+ * The workflow costs the README states, measured with the capacity meter on a small run: a
+ * chain step and a batch member each cost about one write unit beyond a plain job.
+ */
+import { describe, expect, it } from 'vitest';
+import { measureWorkflowCosts } from '../../bench/workflow-costs.ts';
+
+describe('workflow costs', () => {
+  it('a chain step and a batch member cost about one WRU beyond a plain job', async () => {
+    const costs = await measureWorkflowCosts(40);
+
+    // Chain: the position write per step, plus the chain's creation and end spread over 40 steps.
+    expect(costs.extra.chainStep.wru).toBeGreaterThanOrEqual(1);
+    expect(costs.extra.chainStep.wru).toBeLessThan(1.3);
+    expect(costs.extra.chainStep.rru).toBeLessThan(0.2);
+    // Batch: one count per member on a batch item under 1 KB, plus the batch's creation and end.
+    expect(costs.extra.batchMember.wru).toBeGreaterThanOrEqual(1);
+    expect(costs.extra.batchMember.wru).toBeLessThan(1.3);
+    // The cancel check: one read per consumer and second, shared by the records of an invocation.
+    expect(costs.extra.batchMember.rru).toBeLessThan(0.2);
+  }, 120_000);
+});

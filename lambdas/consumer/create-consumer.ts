@@ -61,7 +61,7 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     options.store ??
     createStatusStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, retention: retentionFor(options.config), now });
   // Workflows and events wrap the processor, which writes through the observed store.
-  const workflows = createWorkflowLayer({ ...options, store, now });
+  const workflows = createWorkflowLayer({ ...options, store, now, metrics });
   const process = workflows.wrap(createRecordProcessor({
     registry: options.registry,
     className: options.className,

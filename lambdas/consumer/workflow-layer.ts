@@ -13,6 +13,7 @@ import type { JobRegistry } from '../../shared/job-registry.ts';
 import type { PipelineConfig } from '../../shared/pipeline-config.ts';
 import type { StatusStore } from '../../shared/status-store/status-store.ts';
 import { createWorkflowStore } from '../../shared/workflows/workflow-store.ts';
+import type { JobMetrics } from './job-metrics.ts';
 import { createAdvance } from './workflow-advance.ts';
 import { observeStore, withWorkflows } from './workflow-consumer.ts';
 
@@ -25,11 +26,20 @@ export interface WorkflowLayerOptions {
   readonly store: StatusStore;
   readonly now: () => number;
   readonly events?: EventPublisher;
+  readonly metrics?: JobMetrics;
 }
 
 export function createWorkflowLayer(options: WorkflowLayerOptions) {
   const observed = observeStore(options.store);
-  const events = options.events ?? noEventPublisher;
+  const publisher = options.events ?? noEventPublisher;
+  // A failed publish is logged by the caller and counted here; it never fails the job.
+  const events: EventPublisher = {
+    publish: (batch) =>
+      publisher.publish(batch).catch((error: unknown) => {
+        options.metrics?.eventsUnpublished?.(batch.length);
+        throw error;
+      }),
+  };
   const workflows = createWorkflowStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now: options.now });
   const advance = createAdvance({
     // The workflow's own jobs are enqueued with the real store: they are not this delivery's transitions.

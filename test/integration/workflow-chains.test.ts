@@ -10,10 +10,10 @@ import type { JobEvent } from '../../shared/events/job-events.ts';
 import { createJobRegistry } from '../../shared/job-registry.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { startTestRuntime, waitFor } from './harness.ts';
-import { okJob, runsOf } from './test-jobs.ts';
+import { flakyJob, okJob, runsOf } from './test-jobs.ts';
 import { callbackJob, failing, flakyStepJob, noopJob, runsNamed, runsOfJob, stepJob, wfRuns } from './workflow-jobs.ts';
 
-const registry = createJobRegistry([stepJob, flakyStepJob, noopJob, callbackJob, okJob]);
+const registry = createJobRegistry([stepJob, flakyStepJob, noopJob, callbackJob, okJob, flakyJob]);
 let runtime: LocalRuntime<typeof registry>;
 const events: JobEvent[] = [];
 
@@ -160,5 +160,14 @@ describe('events', () => {
     ]);
     expect(runsNamed('wf.step').length).toBeGreaterThan(0);
     expect(wfRuns.length).toBeGreaterThan(0);
+  });
+
+  it('publishes job.retrying with the next attempt, then job.completed, for a plain job too', async () => {
+    const job = await runtime.jobs.enqueue('test.flaky', { failures: 1 });
+    await waitFor(() => events.some((e) => e.type === 'job.completed' && e.jobId === job.id), 'job.completed');
+    const retrying = events.find((e) => e.type === 'job.retrying' && e.jobId === job.id);
+    expect(retrying).toMatchObject({ version: 1, attempt: 1, reason: 'Error: planned failure 1', name: 'test.flaky' });
+    expect(retrying?.type === 'job.retrying' && retrying.nextAttemptAt).toBeGreaterThan(0);
+    expect(retrying?.batchId ?? retrying?.chainId).toBeUndefined();
   });
 });

@@ -8,6 +8,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConsumer, type SqsBatchHandler } from '../../lambdas/consumer/create-consumer.ts';
+import { noJobMetrics, type JobMetrics } from '../../lambdas/consumer/job-metrics.ts';
 import type { EventPublisher } from '../../shared/events/job-events.ts';
 import { createJobRegistry, withPriorityClasses } from '../../shared/job-registry.ts';
 import { toSqsRecord } from '../../local/event-source-poller.ts';
@@ -26,8 +27,16 @@ const context = () => ({ getRemainingTimeInMillis: () => 4000 });
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 
 /** A fresh consumer: each one stands for another Lambda instance. */
-const consumer = (className: (typeof classes)[number], events?: EventPublisher): SqsBatchHandler =>
-  createConsumer({ registry: withPriorityClasses(registry, testClasses), className, config: runtime.config, clients: runtime.clients, logger: silent, ...(events ? { events } : {}) });
+const consumer = (className: (typeof classes)[number], events?: EventPublisher, metrics?: JobMetrics): SqsBatchHandler =>
+  createConsumer({
+    registry: withPriorityClasses(registry, testClasses),
+    className,
+    config: runtime.config,
+    clients: runtime.clients,
+    logger: silent,
+    ...(events ? { events } : {}),
+    ...(metrics ? { metrics } : {}),
+  });
 
 beforeAll(async () => {
   runtime = await startTestRuntime(registry, { consume: false });
@@ -158,11 +167,15 @@ describe('exactly once', () => {
   it('completes and advances a member when publishing its events fails', async () => {
     const batch = await runtime.jobs.batch([{ job: 'wf.noop', payload: { i: 0 } }], withCallbacks('unpublished'));
     const failing: EventPublisher = { publish: () => Promise.reject(new Error('bus unreachable')) };
+    let unpublished = 0;
+    const metrics: JobMetrics = { ...noJobMetrics, eventsUnpublished: (count) => void (unpublished += count) };
 
-    expect(await consumer('default', failing)(await receive('default', 1), context())).toEqual({ batchItemFailures: [] });
+    expect(await consumer('default', failing, metrics)(await receive('default', 1), context())).toEqual({ batchItemFailures: [] });
 
     expect(await runtime.store.get(`${batch.id}.0`)).toMatchObject({ status: 'completed', attempts: 1 });
     expect(await runtime.jobs.workflow(batch.id)).toMatchObject({ status: 'completed' });
+    // job.completed and batch.finished, counted for the JobEventsUnpublished metric.
+    expect(unpublished).toBe(2);
     await drain('high-priority');
     expect(runsOfJob(`${batch.id}.then`)).toHaveLength(1);
   });

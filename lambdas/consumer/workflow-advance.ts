@@ -11,7 +11,7 @@
  * await advance({ kind: 'chain', id: 'c-1', at: 0 }, 'completed', { rows: 10 });
  */
 import type { JobLogger } from '../../shared/define-job.ts';
-import { errorMessage, isErrorNamed, InvalidOptionError, PayloadValidationError } from '../../shared/errors.ts';
+import { ConfigurationError, errorMessage, isErrorNamed, InvalidOptionError, PayloadValidationError } from '../../shared/errors.ts';
 import { membershipOf, type EventPublisher, type JobEvent } from '../../shared/events/job-events.ts';
 import { ensureJobs, type WorkflowEnqueueContext, type WorkflowJob } from '../../shared/workflows/workflow-enqueue.ts';
 import { planChainStep } from '../../shared/workflows/start-workflow.ts';
@@ -82,8 +82,9 @@ export function createAdvance(deps: AdvanceDeps): Advance {
       jobs = await planChainStep(workflows, ref.id, def.steps, ref.at + 1, result);
       await ensureJobs(deps.enqueue, jobs);
     } catch (error) {
-      // The result did not fit the next step's payload: the chain cannot go on.
-      if (isErrorNamed(error, PayloadValidationError) || isErrorNamed(error, InvalidOptionError)) {
+      // The result did not fit the next step's payload, or its class has no queue this consumer
+      // may send to (deployed without `workflows: true`): the chain cannot go on.
+      if (isErrorNamed(error, PayloadValidationError) || isErrorNamed(error, InvalidOptionError) || isErrorNamed(error, ConfigurationError)) {
         return endChain(ref.id, def, 'failed', `step ${ref.at + 1} could not start: ${errorMessage(error)}`);
       }
       throw error;

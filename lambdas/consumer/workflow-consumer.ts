@@ -149,8 +149,14 @@ export function withWorkflows(process: RecordProcessor, deps: WorkflowLayerDeps)
     }
     const wf = envelope.wf;
     let outcome: RecordOutcome;
-    if (wf?.kind === 'batch' && (await batchCancelled(wf.id)) && (await skipCancelled(envelope))) outcome = 'delete';
-    else outcome = await process(record, deadlineMs, visibility);
+    try {
+      if (wf?.kind === 'batch' && (await batchCancelled(wf.id)) && (await skipCancelled(envelope))) outcome = 'delete';
+      else outcome = await process(record, deadlineMs, visibility);
+    } catch (error) {
+      // The delivery repeats; its transitions, if any, are seen again from the record then.
+      observed.take(envelope.id);
+      throw error;
+    }
 
     const transitions = observed.take(envelope.id);
     if (transitions.length > 0) await publish(envelope, transitions);

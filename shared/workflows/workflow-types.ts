@@ -7,14 +7,12 @@
  * const chain: ChainSpec = { steps: [{ job: 'a', payload: {} }, { job: 'b', payload: {}, resultAs: 'fromA' }] };
  */
 import type { BackoffPolicy } from '../backoff.ts';
-import type { JobNameOf, JobRegistry, PayloadOf } from '../job-registry.ts';
+import type { JobNameOf, PayloadOf } from '../job-registry.ts';
 
 /** The largest batch, members counted at the top level (a member chain counts once). */
 export const MAX_BATCH_MEMBERS = 1_000;
 /** The longest chain. */
 export const MAX_CHAIN_STEPS = 100;
-/** Workflow ids become job-id prefixes; job ids are at most 128 characters. */
-export const MAX_WORKFLOW_ID_CHARS = 80;
 
 /** Per-job options a workflow step may carry (a subset of EnqueueOptions: no keys, no runAt). */
 export interface StepOptions {
@@ -92,7 +90,7 @@ export interface WorkflowRecord {
   readonly id: string;
   readonly kind: WorkflowKind;
   readonly name?: string;
-  readonly status: 'running' | 'completed' | 'failed' | 'cancelled' | 'finished';
+  readonly status: 'running' | 'completed' | 'failed' | 'cancelled';
   readonly createdAt: string;
   readonly finishedAt?: string;
   readonly cancelledAt?: string;
@@ -160,5 +158,3 @@ export type TypedBatchMember<R> = TypedJobStep<R> | { readonly chain: readonly T
 export type TypedChainStep<R> =
   | TypedJobStep<R>
   | { readonly batch: readonly TypedBatchMember<R>[]; readonly options?: BatchOptions<R> };
-
-export type AnyRegistry = JobRegistry;

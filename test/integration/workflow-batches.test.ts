@@ -59,6 +59,11 @@ describe('batches', () => {
     expect(events.filter((e) => e.type === 'batch.finished' && e.workflowId === batch.id)).toHaveLength(1);
     expect(await runtime.jobs.waitFor(bystander.id)).toMatchObject({ status: 'completed', attempts: 1 });
     expect(runsOf(bystander.id)).toHaveLength(1);
+    // Workflow items stay out of job lists and stats (no statusShard; a reserved class).
+    const admin = createAdmin({ registry, config: runtime.config, clients: runtime.clients });
+    const listed = [...(await admin.list({ limit: 200 })).jobs, ...(await admin.list({ status: 'completed', limit: 200 })).jobs];
+    expect(listed.some((job) => job.id.startsWith('wf#'))).toBe(false);
+    expect(listed.some((job) => job.id === `${batch.id}.0`)).toBe(true);
   });
 
   it('with allowFailures, a failed member calls catch once, then never, finally once; its retry counts into the batch', async () => {

@@ -14,6 +14,7 @@ import { measureConsumerOverhead, type ConsumerOverheadOptions, type ConsumerOve
 import { measureEndToEnd, type EndToEndOptions, type EndToEndResult } from './end-to-end.ts';
 import { measureEnqueueOverhead, type EnqueueOverheadOptions, type EnqueueOverheadResult } from './enqueue-overhead.ts';
 import { machineInfo, type MachineInfo } from './machine.ts';
+import { measureWorkflowCosts, type WorkflowCosts, type WorkflowCostsOptions } from './workflow-costs.ts';
 import { listPrices, type PriceTable } from './prices.ts';
 import { writeReport } from './report.ts';
 
@@ -26,6 +27,7 @@ export interface BenchProfile {
   readonly consumer: Sizes<ConsumerOverheadOptions>;
   readonly endToEnd: Sizes<EndToEndOptions>;
   readonly coldStart: Sizes<ColdStartOptions>;
+  readonly workflows: Sizes<WorkflowCostsOptions>;
 }
 
 export const profiles = {
@@ -37,6 +39,7 @@ export const profiles = {
     consumer: { batches: 3, runs: 5, warmups: 1 },
     endToEnd: { burstJobs: 60, pacedJobs: 25, pacedRate: 5, runs: 5, warmups: 1 },
     coldStart: { runs: 15, warmups: 2 },
+    workflows: { jobs: 200 },
   },
   /** A faster look while working: smaller N, 3 runs. */
   quick: {
@@ -46,6 +49,7 @@ export const profiles = {
     consumer: { batches: 2, runs: 3, warmups: 1 },
     endToEnd: { burstJobs: 30, pacedJobs: 10, pacedRate: 5, runs: 3, warmups: 1 },
     coldStart: { runs: 5, warmups: 1 },
+    workflows: { jobs: 100 },
   },
   /** The smoke test: every measurement once at tiny N, so the bench cannot rot. */
   tiny: {
@@ -55,10 +59,11 @@ export const profiles = {
     consumer: { batches: 1, runs: 1, warmups: 0 },
     endToEnd: { burstJobs: 10, pacedJobs: 5, pacedRate: 10, runs: 1, warmups: 0 },
     coldStart: { runs: 1, warmups: 0 },
+    workflows: { jobs: 20 },
   },
 } as const satisfies Record<string, BenchProfile>;
 
-export const measurementNames = ['billable', 'enqueue', 'consumer', 'endToEnd', 'coldStart'] as const;
+export const measurementNames = ['billable', 'enqueue', 'consumer', 'endToEnd', 'coldStart', 'workflows'] as const;
 export type MeasurementName = (typeof measurementNames)[number];
 
 export interface BenchResults {
@@ -73,6 +78,8 @@ export interface BenchResults {
   readonly consumerOverhead?: ConsumerOverheadResult;
   readonly endToEnd?: EndToEndResult;
   readonly coldStart?: ColdStartResult;
+  /** A chain step and a batch member beyond a plain job (workflow-costs.ts). */
+  readonly workflowCosts?: WorkflowCosts;
   /** Seconds each measurement took. */
   readonly durations: Readonly<Partial<Record<MeasurementName, number>>>;
   /** This run next to a baseline run, when one was given. */
@@ -112,6 +119,7 @@ export async function runBench(options: RunBenchOptions): Promise<{ results: Ben
   const consumerOverhead = await timed('consumer', 'consumer overhead', () => measureConsumerOverhead({ ...profile.consumer, log }));
   const endToEnd = await timed('endToEnd', 'end to end', () => measureEndToEnd({ ...profile.endToEnd, log }));
   const coldStart = await timed('coldStart', 'cold start', () => measureColdStart({ ...profile.coldStart, log }));
+  const workflowCosts = await timed('workflows', 'workflow costs', () => measureWorkflowCosts({ ...profile.workflows, log }));
 
   const measured: BenchResults = {
     schema: 1,
@@ -125,6 +133,7 @@ export async function runBench(options: RunBenchOptions): Promise<{ results: Ben
     ...(consumerOverhead ? { consumerOverhead } : {}),
     ...(endToEnd ? { endToEnd } : {}),
     ...(coldStart ? { coldStart } : {}),
+    ...(workflowCosts ? { workflowCosts } : {}),
     durations,
   };
   return reportBench({ results: measured, outDir: options.outDir, ...(options.baseline ? { baseline: options.baseline } : {}) });

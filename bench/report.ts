@@ -18,6 +18,7 @@ import {
   renderFindings,
 } from './report-findings.ts';
 import { renderEnqueue, renderConsumer, renderEndToEnd, renderColdStart, renderPrices } from './report-sections.ts';
+import { renderWorkflows } from './report-workflows.ts';
 
 export async function writeReport(results: BenchResults, outDir: string): Promise<string[]> {
   await mkdir(outDir, { recursive: true });
@@ -59,6 +60,7 @@ export function renderMarkdown(r: BenchResults): string {
   if (r.consumerOverhead) renderConsumer(r, push);
   if (r.endToEnd) renderEndToEnd(r, push);
   if (r.coldStart) renderColdStart(r, push);
+  renderWorkflows(r, push);
   renderPrices(r, push);
   return `${out.join('\n')}\n`;
 }

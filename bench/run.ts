@@ -6,7 +6,7 @@
  *   npm run bench -- --quick               smaller N, 3 runs (or BENCH_PROFILE=quick)
  *   npm run bench -- --out /tmp/bench      write the report elsewhere
  *   npm run bench -- --only billable,coldStart
- *                                          measurements: billable, enqueue, consumer, endToEnd, coldStart
+ *                                          measurements: billable, enqueue, consumer, endToEnd, coldStart, workflows
  *   npm run bench -- --baseline <file>     compare with an earlier benchmarks.json ("Before → after");
  *                                          default: docs/benchmarks-baseline.json when writing to docs/
  *                                          and it exists; `--baseline none` for no comparison
@@ -33,7 +33,7 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log('usage: npm run bench -- [--quick | --profile full|quick|tiny] [--out <dir>] [--only billable,enqueue,consumer,endToEnd,coldStart] [--baseline <benchmarks.json> | none] [--from <benchmarks.json>]');
+  console.log('usage: npm run bench -- [--quick | --profile full|quick|tiny] [--out <dir>] [--only billable,enqueue,consumer,endToEnd,coldStart,workflows] [--baseline <benchmarks.json> | none] [--from <benchmarks.json>]');
   process.exit(0);
 }
 

@@ -6,9 +6,10 @@
  * workflow item's writes and reads.
  *
  *   npx tsx bench/workflow-costs.ts [N]      prints the table (default N = 200)
+ *   npm run bench -- --only workflows         the same, in the benchmark report
  *
  * @example
- * const costs = await measureWorkflowCosts(50);
+ * const costs = await measureWorkflowCosts({ jobs: 50 });
  * costs.extra.batchMember.wru; // ≈ 1: the member's count on the batch item
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -37,7 +38,14 @@ export interface WorkflowCosts {
 
 const tiny = { timeoutSeconds: 10, attempts: 3, backoff: [1], batchSize: 10, batchWindowSeconds: 0, maxConcurrency: 4, recordParallelism: 10, memoryMb: 128 };
 
-export async function measureWorkflowCosts(n: number): Promise<WorkflowCosts> {
+export interface WorkflowCostsOptions {
+  /** Jobs per variant (a chain takes at most MAX_CHAIN_STEPS of them). */
+  readonly jobs: number;
+  readonly log?: (line: string) => void;
+}
+
+export async function measureWorkflowCosts(options: WorkflowCostsOptions): Promise<WorkflowCosts> {
+  const n = options.jobs;
   const pipeline = await startBenchPipeline({ registry: benchRegistry, classes: { default: tiny }, metered: true, prefix: 'wfbench' });
   // Waiting reads go through a client of their own: they are the test's, not the workflow's.
   const reader = new DynamoDBClient(localClientConfig(pipeline.endpoint.dynamodb));
@@ -87,7 +95,7 @@ export async function measureWorkflowCosts(n: number): Promise<WorkflowCosts> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const n = Number(process.argv[2] ?? 200);
-  const costs = await measureWorkflowCosts(n);
+  const costs = await measureWorkflowCosts({ jobs: n });
   const row = (label: string, u: UnitsPerJob) => `| ${label} | ${u.wru.toFixed(2)} | ${u.rru.toFixed(2)} | ${u.sqsRequests.toFixed(2)} |`;
   console.log(`N = ${n} no-op jobs, per job, from enqueue to the workflow's end\n`);
   console.log('| | WRU | RRU | SQS requests |\n|---|---:|---:|---:|');

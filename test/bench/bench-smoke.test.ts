@@ -46,12 +46,14 @@ describe('npm run bench (tiny profile)', () => {
     expect(results.coldStart?.bundle.bytes).toBeGreaterThan(100_000);
     expect(results.coldStart?.variants.every((v) => v.importMs.median > 0)).toBe(true);
     expect(results.coldStart?.split?.bytesAtInit).toBeLessThan(results.coldStart?.bundle.bytes ?? 0);
+    expect(results.workflowCosts?.extra.chainStep.wru).toBeGreaterThanOrEqual(1);
+    expect(results.workflowCosts?.extra.batchMember.wru).toBeGreaterThanOrEqual(1);
     // Compared with the stored baseline: every measurement has lines, both commits are named.
     expect(json.beforeAfter?.before.commit).toBe('785dec7');
     expect(new Set(json.beforeAfter?.lines.map((l) => l.section))).toEqual(new Set(['billable', 'enqueue', 'consumer', 'endToEnd', 'coldStart']));
 
     const md = await readFile(join(outDir, 'benchmarks.md'), 'utf8');
-    for (const heading of ['## Before → after', '## 1. Billable units', '### Where the units go', '## Findings', '## 2. Enqueue overhead', '## 3. Consumer overhead', '## 4. End to end', '## 5. Cold start', '## Prices']) {
+    for (const heading of ['## Before → after', '## 1. Billable units', '### Where the units go', '## Findings', '## 2. Enqueue overhead', '## 3. Consumer overhead', '## 4. End to end', '## 5. Cold start', '## Workflows: a chain step and a batch member', '## Prices']) {
       expect(md).toContain(heading);
     }
     expect(md).not.toMatch(/NaN|undefined/);

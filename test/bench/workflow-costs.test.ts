@@ -7,7 +7,7 @@ import { measureWorkflowCosts } from '../../bench/workflow-costs.ts';
 
 describe('workflow costs', () => {
   it('a chain step and a batch member cost about one WRU beyond a plain job', async () => {
-    const costs = await measureWorkflowCosts(40);
+    const costs = await measureWorkflowCosts({ jobs: 40 });
 
     // Chain: the position write per step, plus the chain's creation and end spread over 40 steps.
     expect(costs.extra.chainStep.wru).toBeGreaterThanOrEqual(1);

@@ -14,6 +14,7 @@ import { machineInfo, type MachineInfo } from './machine.ts';
 import { listPrices, type PriceTable } from './prices.ts';
 import { writeReport } from './report.ts';
 import { measureThroughput, type ThroughputOptions, type ThroughputResult } from './throughput.ts';
+import { measureWorkflowCosts, type WorkflowCosts, type WorkflowCostsOptions } from './workflow-costs.ts';
 
 type Sizes<T> = Omit<T, 'log'>;
 
@@ -22,6 +23,7 @@ export interface BenchProfile {
   readonly billable: Sizes<BillableUnitsOptions>;
   readonly throughput: Sizes<ThroughputOptions>;
   readonly bundle: Sizes<BundleOptions>;
+  readonly workflows: Sizes<WorkflowCostsOptions>;
 }
 
 export const profiles = {
@@ -31,6 +33,7 @@ export const profiles = {
     billable: { jobs: 10, runs: 5, warmups: 1 },
     throughput: { jobs: 10_000, runs: 3, warmups: 0 },
     bundle: { runs: 15, warmups: 2 },
+    workflows: { jobs: 200 },
   },
   /** A faster look while working: smaller N, fewer runs. */
   quick: {
@@ -38,6 +41,7 @@ export const profiles = {
     billable: { jobs: 10, runs: 3, warmups: 1 },
     throughput: { jobs: 2_000, runs: 1, warmups: 0 },
     bundle: { runs: 5, warmups: 1 },
+    workflows: { jobs: 100 },
   },
   /** The smoke test: every measurement once at tiny N, so the bench cannot rot. */
   tiny: {
@@ -45,10 +49,11 @@ export const profiles = {
     billable: { jobs: 5, runs: 1, warmups: 0, only: ['noop-many', 'lean', 'fails-4k'] },
     throughput: { jobs: 50, runs: 1, warmups: 0 },
     bundle: { runs: 1, warmups: 0 },
+    workflows: { jobs: 20 },
   },
 } as const satisfies Record<string, BenchProfile>;
 
-export const measurementNames = ['billable', 'throughput', 'bundle'] as const;
+export const measurementNames = ['billable', 'throughput', 'bundle', 'workflows'] as const;
 export type MeasurementName = (typeof measurementNames)[number];
 
 export interface BenchResults {
@@ -61,6 +66,8 @@ export interface BenchResults {
   readonly billableUnits?: BillableUnitsResult;
   readonly throughput?: ThroughputResult;
   readonly bundle?: BundleResult;
+  /** A chain step and a batch member beyond a plain job (workflow-costs.ts). */
+  readonly workflowCosts?: WorkflowCosts;
   /** Seconds each measurement took. */
   readonly durations: Readonly<Partial<Record<MeasurementName, number>>>;
   /** This run next to a baseline run, when one was given. */
@@ -98,6 +105,7 @@ export async function runBench(options: RunBenchOptions): Promise<{ results: Ben
   const billableUnits = await timed('billable', 'billable units per job', () => measureBillableUnits({ ...profile.billable, log }));
   const throughput = await timed('throughput', 'end to end, jobs/s side by side', () => measureThroughput({ ...profile.throughput, log }));
   const bundle = await timed('bundle', 'consumer bundle and module init', () => measureBundle({ ...profile.bundle, log }));
+  const workflowCosts = await timed('workflows', 'workflow costs', () => measureWorkflowCosts({ ...profile.workflows, log }));
 
   const measured: BenchResults = {
     schema: 2,
@@ -109,6 +117,7 @@ export async function runBench(options: RunBenchOptions): Promise<{ results: Ben
     ...(billableUnits ? { billableUnits } : {}),
     ...(throughput ? { throughput } : {}),
     ...(bundle ? { bundle } : {}),
+    ...(workflowCosts ? { workflowCosts } : {}),
     durations,
   };
   return reportBench({ results: measured, outDir: options.outDir, ...(options.baseline ? { baseline: options.baseline } : {}) });

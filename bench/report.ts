@@ -10,6 +10,7 @@ import type { Comparison, ComparisonLine } from './compare.ts';
 import { figuresOf, goalStatus } from './figures.ts';
 import type { Price } from './prices.ts';
 import { renderBillable } from './report-billable.ts';
+import { renderWorkflows } from './report-workflows.ts';
 import { num, runsText, spread, table, usd, type Push } from './report-format.ts';
 
 export async function writeReport(results: BenchResults, outDir: string): Promise<string[]> {
@@ -49,6 +50,7 @@ export function renderMarkdown(r: BenchResults): string {
   renderBillable(r, push);
   renderThroughput(r, push);
   renderBundle(r, push);
+  renderWorkflows(r, push);
   renderPrices(r, push);
   return `${out.join('\n')}\n`;
 }

@@ -39,6 +39,7 @@ export {
 } from './job-metrics.ts';
 export { HEARTBEAT_WINDOW_MINUTES, heartbeatClass, heartbeatProblems, type HeartbeatProps, type HeartbeatSources } from './heartbeat.ts';
 export { JobPipeline, type JobPipelineProps } from './job-pipeline.ts';
+export { wireWorkflows, type JobEventsProps, type WorkflowWiringProps } from './workflow-wiring.ts';
 export {
   DISPATCHER_ENTRY,
   findLockFile,

@@ -30,6 +30,7 @@ import { DelayDispatcher } from './delay-dispatcher.ts';
 import { heartbeatClass, type HeartbeatProps } from './heartbeat.ts';
 import { JobSchedules, type ScheduleRetrySettings } from './job-schedules.ts';
 import { JobTable } from './job-table.ts';
+import { wireWorkflows, type JobEventsProps } from './workflow-wiring.ts';
 import { DISPATCHER_ENTRY, findLockFile, readJobsModule, type JobsModule, type JobsModuleProps } from './jobs-module.ts';
 import { PipelineAlarms, type MonitoredClass } from './pipeline-alarms.ts';
 import { PipelineDashboard } from './pipeline-dashboard.ts';
@@ -118,6 +119,14 @@ export interface JobPipelineProps {
   readonly heartbeat?: HeartbeatProps;
   /** X-Ray active tracing on the consumers and the delay dispatcher. @default true */
   readonly tracing?: boolean;
+  /**
+   * Chains and batches (`jobs.chain`, `jobs.batch`): consumers may enqueue into every class.
+   * Without it a consumer sees its own queue only, and a workflow stays within one class.
+   * @default false
+   */
+  readonly workflows?: boolean;
+  /** Publish job and workflow events to this EventBridge bus (see workflow-wiring.ts). @default - no events */
+  readonly events?: JobEventsProps;
 }
 
 export class JobPipeline extends Construct {
@@ -228,6 +237,7 @@ export class JobPipeline extends Construct {
     }
     this.queues = queues;
     this.consumers = consumers;
+    wireWorkflows({ consumers, queues, config: this.pipelineConfig(), workflows: props.workflows ?? false, events: props.events });
 
     const heartbeat = props.heartbeat;
     const heartbeatClassName = heartbeat && heartbeatClass(heartbeat, { schedules, ...(jobsModule && { jobs: jobsModule.jobs }) });

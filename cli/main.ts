@@ -15,6 +15,7 @@ import { registerRepairCommands } from './commands/repair-commands.ts';
 import { registerScheduleCommands } from './commands/schedule-commands.ts';
 import { registerDashboardCommand } from './commands/dashboard-command.ts';
 import { registerFlowCommands } from './commands/flow-commands.ts';
+import { registerBatchCommands } from './commands/batch-commands.ts';
 
 const program = new Command('sqs-jobs')
   .description('Operate an sqs-jobs pipeline: jobs, failures, retries, DLQ redrive, stats, health.')
@@ -29,6 +30,7 @@ const cli = commandContext();
 registerJobCommands(program, cli);
 registerRepairCommands(program, cli);
 registerFlowCommands(program, cli);
+registerBatchCommands(program, cli);
 registerObserveCommands(program, cli);
 registerScheduleCommands(program, cli);
 registerDashboardCommand(program, cli);

@@ -37,6 +37,7 @@ import {
 import { startEventSourcePoller, type EventSourcePoller } from './event-source-poller.ts';
 import { createLocalLogger } from './local-logger.ts';
 import { provisionPipeline, queueArn } from './provision.ts';
+import { createLocalEventBus, type LocalEventBus } from '../shared/events/job-events.ts';
 import { startLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import type { Schedule } from '../shared/schedules/schedule-catalog.ts';
 
@@ -98,6 +99,8 @@ export interface LocalRuntime<R extends JobRegistry> {
   readonly environment: Record<string, string>;
   /** Fires `options.schedules`; undefined without them. */
   readonly scheduler: LocalScheduler | undefined;
+  /** Job and workflow events as the consumers publish them (on AWS: the pipeline's EventBridge bus). */
+  readonly events: LocalEventBus;
   stop(): Promise<void>;
 }
 
@@ -151,6 +154,7 @@ export async function startLocalRuntime<R extends JobRegistry>(
     }
 
     const store = createStatusStore({ documentClient: clients.dynamodb, tableName: config.tableName, retention: retentionFor(config) });
+    const events = createLocalEventBus((error) => logger.error('event subscriber threw', { error: String(error) }));
     const pauses = createClassPauses({ documentClient: clients.dynamodb, tableName: config.tableName });
     if (options.consume ?? true) {
       for (const [className, cls] of Object.entries(classes)) {
@@ -163,6 +167,7 @@ export async function startLocalRuntime<R extends JobRegistry>(
           clients,
           store,
           logger,
+          events,
           ...(options.metrics ? { metrics: options.metrics(className) } : {}),
         });
         pollers.push(
@@ -221,6 +226,7 @@ export async function startLocalRuntime<R extends JobRegistry>(
       embedded,
       store,
       scheduler,
+      events,
       jobs: createJobClient({ registry, config, clients, store, maxQueueDelaySeconds }),
       environment: {
         ...(emulators ? endpointEnvironment(emulators.endpoint) : {}),

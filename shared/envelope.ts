@@ -35,6 +35,13 @@ const tickSchema = z.object({
 });
 export type Tick = z.infer<typeof tickSchema>;
 
+const workflowRefSchema = z.object({
+  kind: z.enum(['batch', 'chain']),
+  id: z.string().min(1).max(120),
+  /** Member index in a batch, step position in a chain. */
+  at: z.number().int().min(0),
+});
+
 const wireSchema = z.object({
   v: z.literal(ENVELOPE_VERSION),
   /** Job id: the job record's key. Absent on a scheduled tick, which derives it. */
@@ -57,6 +64,8 @@ const wireSchema = z.object({
    * re-run the failed job (once); a duplicate of the original message never may.
    */
   deadLettered: z.literal(true).optional(),
+  /** Workflow membership (shared/workflows): the batch or chain this job belongs to, and where. */
+  wf: workflowRefSchema.optional(),
 });
 
 /** The envelope with the derived fields filled in: what the consumer works with. */
@@ -72,13 +81,17 @@ export const envelopeSchema = wireSchema.transform((wire, ctx) => {
 
 export type Envelope = z.output<typeof envelopeSchema>;
 
-/** The enqueue's own attempts and backoff; retries and re-armed generations keep them. */
-export type EnvelopeOverrides = Pick<Envelope, 'maxAttempts' | 'backoff'>;
+/**
+ * The enqueue's own attempts and backoff, and its workflow membership: retries, re-armed
+ * generations and an operator retry of a failed record keep them.
+ */
+export type EnvelopeOverrides = Pick<Envelope, 'maxAttempts' | 'backoff' | 'wf'>;
 
 export function overridesOf(envelope: EnvelopeOverrides): EnvelopeOverrides {
   return {
     ...(envelope.maxAttempts !== undefined ? { maxAttempts: envelope.maxAttempts } : {}),
     ...(envelope.backoff !== undefined ? { backoff: envelope.backoff } : {}),
+    ...(envelope.wf !== undefined ? { wf: envelope.wf } : {}),
   };
 }
 

@@ -43,6 +43,45 @@ export {
 } from './sdk/job-client.ts';
 export type { EnqueueOptions } from './sdk/prepare-job.ts';
 export type { WaitForOptions } from './sdk/wait-for-job.ts';
+export { createWorkflowClient, type StartedWorkflow, type WorkflowClient } from './sdk/workflow-client.ts';
+export {
+  MAX_BATCH_MEMBERS,
+  MAX_CHAIN_STEPS,
+  type BatchCounts,
+  type BatchOptions,
+  type ChainOptions,
+  type StepOptions,
+  type TypedBatchMember,
+  type TypedCallback,
+  type TypedChainStep,
+  type TypedJobStep,
+  type WorkflowKind,
+  type WorkflowRecord,
+  type WorkflowRef,
+} from './workflows/workflow-types.ts';
+export {
+  JOB_EVENTS_SOURCE,
+  JOB_EVENTS_VERSION,
+  createLocalEventBus,
+  jobEventTypes,
+  noEventPublisher,
+  type BatchFinishedEvent,
+  type ChainFinishedEvent,
+  type EventPublisher,
+  type JobEvent,
+  type JobEventListener,
+  type JobEventType,
+  type JobTransitionEvent,
+  type LocalEventBus,
+} from './events/job-events.ts';
+export {
+  ENV_EVENT_BUS,
+  createEventBridgePublisher,
+  type EventBridgePublisherOptions,
+  type PutEvents,
+  type PutEventsEntry,
+} from './events/eventbridge-publisher.ts';
+export { WorkflowNotFoundError, type JobMembership } from './admin/workflow-admin.ts';
 export {
   ENV_QUEUES,
   ENV_TABLE_NAME,

@@ -14,6 +14,8 @@ export const jobMetrics = {
   released: 'JobReleased',
   /** Non-terminal records whose message the sweeper found gone (dimension JobClass). */
   messageLost: 'JobMessageLost',
+  /** Job and workflow events a consumer could not publish (dimension JobClass); the jobs are unaffected. */
+  eventsUnpublished: 'JobEventsUnpublished',
 } as const;
 
 export const metricDimensions = { jobClass: 'JobClass', jobName: 'JobName' } as const;

@@ -6,6 +6,7 @@ import { jobStatuses, type JobStatus } from '../../shared/lifecycle.ts';
 import type { JobRecord } from '../../shared/status-store/job-record.ts';
 import { parseCount, parsePayload, parseSince, printJson, shortTime, table, truncate } from '../output.ts';
 import type { CommandContext } from '../command-context.ts';
+import type { Connection } from '../connection.ts';
 
 export function registerJobCommands(program: Command, cli: CommandContext): void {
   program
@@ -54,6 +55,7 @@ export function registerJobCommands(program: Command, cli: CommandContext): void
         ['class', job.class],
         ['status', job.status],
         ['where now', view.whereNow],
+        ...(view.workflow ? [['workflow', membershipLine(view.workflow)] as [string, unknown]] : []),
         ['attempts', `${job.attempts}/${job.maxAttempts}`],
         ['releases', `${job.releases ?? 0}/${maxReleasesOf(job.name)}`],
         ['rate waits', job.rateWaits ?? 0],
@@ -165,6 +167,13 @@ function jobTable(jobs: readonly JobRecord[]): string {
     })),
     ['id', 'job', 'class', 'status', 'attempts', 'enqueued', 'since'],
   );
+}
+
+/** `batch b-… (name) position 3 of 10`, `chain c-… position 1 of 3` (0-based, as in the job ids), with the parent. */
+function membershipLine(wf: NonNullable<Awaited<ReturnType<Connection['admin']['show']>>['workflow']>): string {
+  const where = `position ${wf.at} of ${wf.size}`;
+  const parent = wf.parent ? `, in ${wf.parent.kind} ${wf.parent.id} at ${wf.parent.at}` : '';
+  return `${wf.kind} ${wf.id}${wf.name ? ` (${wf.name})` : ''} ${where}${parent}`;
 }
 
 /** Who cancels, as recorded on the job: user@host. */

@@ -27,6 +27,7 @@ export function withAggregates(metrics: JobMetrics, writer: AggregateWriter, log
       writer.add('released', jobName);
     },
     waited: (jobName, waitMs) => metrics.waited(jobName, waitMs),
+    eventsUnpublished: (count) => metrics.eventsUnpublished?.(count),
     async flush() {
       await metrics.flush();
       await writer.flush().catch((error: unknown) => logger.warn('job aggregates not written', { error: errorMessage(error) }));

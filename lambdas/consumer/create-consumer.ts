@@ -19,6 +19,8 @@ import { createScheduleLock } from '../../shared/status-store/schedule-lock.ts';
 import { createStatusStore, retentionFor, type StatusStore } from '../../shared/status-store/status-store.ts';
 import { createAggregateWriter } from '../../shared/status-store/job-aggregates.ts';
 import { withAggregates } from './aggregate-metrics.ts';
+import type { EventPublisher } from '../../shared/events/job-events.ts';
+import { createWorkflowLayer } from './workflow-layer.ts';
 import { noJobMetrics, type JobMetrics } from './job-metrics.ts';
 import { createRecordProcessor } from './process-record.ts';
 import { collectVisibilityChanges } from './visibility-changes.ts';
@@ -39,6 +41,8 @@ export interface ConsumerOptions {
   readonly now?: () => number;
   /** Records are not started this close to the deadline. @defaultValue the smaller of DEADLINE_MARGIN_SECONDS and 10 % of the class timeout */
   readonly deadlineMarginMs?: number;
+  /** Where job and workflow events go (see shared/events). @defaultValue nowhere */
+  readonly events?: EventPublisher;
 }
 
 /** Seconds a message stays hidden beyond the invocation's own deadline, covering the response's way back. */
@@ -60,27 +64,25 @@ export function createConsumer(options: ConsumerOptions): SqsBatchHandler {
     createAggregateWriter({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, className: options.className, now }),
     logger,
   );
-  const process = createRecordProcessor({
+  const store =
+    options.store ??
+    createStatusStore({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, retention: retentionFor(options.config), now });
+  // Workflows and events wrap the processor, which writes through the observed store.
+  const workflows = createWorkflowLayer({ ...options, store, now, metrics });
+  const process = workflows.wrap(createRecordProcessor({
     registry: options.registry,
     className: options.className,
     cls,
     queue: queueLocationFor(options.config, options.className),
     clients: options.clients,
-    store:
-      options.store ??
-      createStatusStore({
-        documentClient: options.clients.dynamodb,
-        tableName: options.config.tableName,
-        retention: retentionFor(options.config),
-        now,
-      }),
+    store: workflows.store,
     tableName: options.config.tableName,
     scheduleLock: createScheduleLock({ documentClient: options.clients.dynamodb, tableName: options.config.tableName, now }),
     logger,
     metrics,
     now,
     deadlineMarginMs: options.deadlineMarginMs ?? Math.min(DEADLINE_MARGIN_SECONDS * 1000, cls.timeoutSeconds * 100),
-  });
+  }));
 
   const { queueUrl } = queueLocationFor(options.config, options.className);
   return async (event, context) => {

@@ -14,6 +14,8 @@ export interface JobMetrics {
   released(jobName: string): void;
   /** An attempt started `waitMs` after the job was due: the queue's lag as jobs feel it. */
   waited(jobName: string, waitMs: number): void;
+  /** Events that could not be published (shared/events); the jobs themselves are settled. */
+  eventsUnpublished?(count: number): void;
   /** Writes what the batch recorded; called (and awaited) once at the end of every batch. */
   flush(): void | Promise<void>;
 }
@@ -45,6 +47,7 @@ export function createEmfJobMetrics(
   metrics.clearDefaultDimensions();
   metrics.setDefaultDimensions({ [metricDimensions.jobClass]: className });
   let tallies = new Map<string, Tally>();
+  let unpublished = 0;
 
   function tally(jobName: string): Tally {
     let entry = tallies.get(jobName);
@@ -89,7 +92,15 @@ export function createEmfJobMetrics(
       entry.failed++;
       if (durationMs !== undefined) entry.durations.push(durationMs);
     },
+    eventsUnpublished(count) {
+      unpublished += count;
+    },
     flush() {
+      if (unpublished > 0) {
+        metrics.addMetric(jobMetrics.eventsUnpublished, MetricUnit.Count, unpublished);
+        metrics.publishStoredMetrics();
+        unpublished = 0;
+      }
       if (tallies.size === 0) return;
       const total = emptyTally();
       for (const [jobName, entry] of tallies) {

@@ -17,17 +17,20 @@ import { withKeys } from './dead-lettering.ts';
 
 export type LeanOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown };
 
-/** Runs without a claim only on a first delivery: any later one may follow a failure or a crash. */
+/**
+ * Runs without a claim only on a first delivery (any later one may follow a failure or a crash),
+ * and never for a workflow member, whose completion advances its batch or chain.
+ */
 export function isLeanFirstDelivery(envelope: Envelope, record: SQSRecord): boolean {
-  return envelope.lean === true && envelope.gen === 1 && envelope.deadLettered !== true && Number(record.attributes.ApproximateReceiveCount ?? '1') <= 1;
+  return envelope.lean === true && envelope.gen === 1 && envelope.deadLettered !== true && envelope.wf === undefined && Number(record.attributes.ApproximateReceiveCount ?? '1') <= 1;
 }
 
 /** The same test on the raw record, before the envelope is decoded (a malformed body is not lean). */
 export function looksLeanFirstDelivery(record: SQSRecord): boolean {
   if (Number(record.attributes.ApproximateReceiveCount ?? '1') > 1 || !record.body.includes('"lean"')) return false;
   try {
-    const body = JSON.parse(record.body) as { lean?: unknown; gen?: unknown; deadLettered?: unknown };
-    return body.lean === true && body.gen === 1 && body.deadLettered !== true;
+    const body = JSON.parse(record.body) as { lean?: unknown; gen?: unknown; deadLettered?: unknown; wf?: unknown };
+    return body.lean === true && body.gen === 1 && body.deadLettered !== true && body.wf === undefined;
   } catch {
     return false;
   }

@@ -18,6 +18,8 @@ import type { JobLogger } from '../../shared/define-job.ts';
 import { ConfigurationError } from '../../shared/errors.ts';
 import type { JobRegistry } from '../../shared/job-registry.ts';
 import { ENV_CONSUMER_CLASS, loadPipelineConfig, type PipelineConfig } from '../../shared/pipeline-config.ts';
+import { createEventBridgePublisher, ENV_EVENT_BUS } from '../../shared/events/eventbridge-publisher.ts';
+import type { EventPublisher } from '../../shared/events/job-events.ts';
 import { createConsumer } from '../consumer/create-consumer.ts';
 import { createEmfJobMetrics } from '../consumer/job-metrics.ts';
 
@@ -35,6 +37,8 @@ export interface ConsumerHandlerOptions {
   readonly tracer?: ClientTracer;
   /** More middy middlewares around the handler (tracing, parameters, …). @defaultValue none */
   readonly middlewares?: readonly MiddlewareObj[];
+  /** Where job events go. @defaultValue the EventBridge bus named by `SQS_JOBS_EVENT_BUS`, else nowhere */
+  readonly events?: EventPublisher;
 }
 
 export type ConsumerHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
@@ -51,10 +55,17 @@ export function createConsumerHandler(registry: JobRegistry, options: ConsumerHa
     clients: options.clients ?? createAwsClients(options.tracer ? { tracer: options.tracer } : {}),
     logger: powertoolsJobLogger(logger),
     metrics: createEmfJobMetrics(className),
+    ...eventsOption(options.events),
   });
   return middy(consume)
     .use(injectLambdaContext(logger))
     .use([...(options.middlewares ?? [])]);
+}
+
+function eventsOption(events: EventPublisher | undefined): { events?: EventPublisher } {
+  const busName = process.env[ENV_EVENT_BUS];
+  if (events) return { events };
+  return busName ? { events: createEventBridgePublisher({ busName }) } : {};
 }
 
 /** Powertools takes extra keys as a rest parameter; the consumer passes one object. */

@@ -19,6 +19,7 @@ import { forgetJobs, listFlushable } from './forget-jobs.ts';
 import { checkHealth } from './health-check.ts';
 import { pauseClass, resumeClass, type EventSourceControl } from './pause-classes.ts';
 import { showJob } from './job-view.ts';
+import { cancelBatch, listBatches, showWorkflow } from './workflow-admin.ts';
 import { lastTicks } from './last-ticks.ts';
 import { pipelineStats } from './pipeline-stats.ts';
 import type { Schedule } from '../schedules/schedule-catalog.ts';
@@ -51,6 +52,9 @@ export function createAdmin(options: AdminOptions) {
   return {
     context: ctx,
     show: (id: string) => showJob(ctx, id),
+    batches: (limit?: number) => listBatches(ctx, limit),
+    workflow: (id: string) => showWorkflow(ctx, id),
+    cancelBatch: (id: string) => cancelBatch(ctx, id),
     list,
     failed: (filter: Omit<JobFilter, 'status'> = {}) => list({ ...filter, status: 'failed' }),
     failureStats: (filter: { class?: string; job?: string } = {}) => failureStats(ctx, filter),

@@ -7,6 +7,7 @@
 import { SqsJobsError } from '../errors.ts';
 import type { JobRecord } from '../status-store/job-record.ts';
 import type { AdminContext } from './admin-context.ts';
+import { membershipOfJob, type JobMembership } from './workflow-admin.ts';
 
 export class JobNotFoundError extends SqsJobsError {
   constructor(
@@ -25,13 +26,16 @@ const NO_RECORD_HINT =
 export interface JobView {
   readonly job: JobRecord;
   readonly whereNow: string;
+  /** The batch or chain the job belongs to, and its position there. */
+  readonly workflow?: JobMembership;
 }
 
 export async function showJob(ctx: AdminContext, id: string): Promise<JobView> {
   const job = await ctx.store.get(id);
   // Records are written by a job's first claim, and a lean job that succeeded writes none.
   if (!job) throw new JobNotFoundError(id, NO_RECORD_HINT);
-  return { job, whereNow: whereNow(job) };
+  const workflow = await membershipOfJob(ctx, job);
+  return { job, whereNow: whereNow(job), ...(workflow ? { workflow } : {}) };
 }
 
 export function whereNow(job: JobRecord): string {

@@ -24,6 +24,7 @@ import { debounceEnqueue, debouncedOptions } from './debounce-enqueue.ts';
 import { uniqueHolder } from './unique-enqueue.ts';
 import { prepareJob, type EnqueueOptions, type PreparedJob } from './prepare-job.ts';
 import { waitForJob, type WaitForOptions } from './wait-for-job.ts';
+import { createWorkflowClient, type WorkflowClient } from './workflow-client.ts';
 
 export interface EnqueuedJob {
   readonly id: string;
@@ -53,7 +54,8 @@ export interface JobClientOptions<R extends JobRegistry> {
   readonly now?: () => number;
 }
 
-export interface JobClient<R extends JobRegistry> {
+/** Chains, batches and waiting for them come from workflow-client.ts. */
+export interface JobClient<R extends JobRegistry> extends WorkflowClient<R> {
   enqueue<N extends JobNameOf<R>>(
     job: N | DefinitionOf<R, N>,
     payload: PayloadOf<R, N>,
@@ -166,6 +168,7 @@ export function createJobClient<R extends JobRegistry>(options: JobClientOptions
   }
 
   return {
+    ...createWorkflowClient<R>({ registry, config, clients, store, now, ...(options.maxQueueDelaySeconds !== undefined ? { maxQueueDelaySeconds: options.maxQueueDelaySeconds } : {}) }),
     store,
 
     async enqueue(job, payload, enqueueOptions = {}) {

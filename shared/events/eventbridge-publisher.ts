@@ -54,14 +54,14 @@ export function createEventBridgePublisher(options: EventBridgePublisherOptions)
   };
 }
 
-/** PutEvents through the AWS SDK client, imported lazily (an optional dependency). */
+/** PutEvents through the AWS SDK client, imported on first use so that consumers without a bus never load it. */
 async function sdkPutEvents(): Promise<PutEvents> {
   const moduleName = '@aws-sdk/client-eventbridge';
   let sdk: { EventBridgeClient: new (config: object) => { send(command: unknown): Promise<{ FailedEntryCount?: number }> }; PutEventsCommand: new (input: object) => unknown };
   try {
     sdk = (await import(moduleName)) as typeof sdk;
   } catch (error) {
-    throw new Error(`${moduleName} is not installed: add it to publish job events to EventBridge`, { cause: error });
+    throw new Error(`${moduleName} could not be loaded to publish job events to EventBridge`, { cause: error });
   }
   const client = new sdk.EventBridgeClient(clientSettings());
   return async (entries) => {

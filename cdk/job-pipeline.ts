@@ -120,9 +120,10 @@ export interface JobPipelineProps {
   /** X-Ray active tracing on the consumers and the delay dispatcher. @default true */
   readonly tracing?: boolean;
   /**
-   * Chains and batches (`jobs.chain`, `jobs.batch`): consumers may enqueue into every class.
-   * Without it a consumer sees its own queue only, and a workflow stays within one class.
-   * @default false
+   * Chains and batches (`jobs.chain`, `jobs.batch`): consumers may enqueue a next step or a
+   * callback into every class (`sqs:SendMessage` on the pipeline's work queues). `false` keeps
+   * each consumer to its own queue; a workflow must then stay within one class.
+   * @default true
    */
   readonly workflows?: boolean;
   /** Publish job and workflow events to this EventBridge bus (see workflow-wiring.ts). @default - no events */
@@ -237,7 +238,7 @@ export class JobPipeline extends Construct {
     }
     this.queues = queues;
     this.consumers = consumers;
-    wireWorkflows({ consumers, queues, config: this.pipelineConfig(), workflows: props.workflows ?? false, events: props.events });
+    wireWorkflows({ consumers, queues, config: this.pipelineConfig(), workflows: props.workflows ?? true, events: props.events });
 
     const heartbeat = props.heartbeat;
     const heartbeatClassName = heartbeat && heartbeatClass(heartbeat, { schedules, ...(jobsModule && { jobs: jobsModule.jobs }) });

@@ -1,6 +1,6 @@
 /**
  * What workflows and job events need from the stack, kept apart from the pipeline construct:
- * - `workflows`: each consumer may enqueue a chain's next step or a batch's callbacks into any
+ * - `workflows` (the default): each consumer may enqueue a chain's next step or a batch's callbacks into any
  *   class, so it gets every work queue in `SQS_JOBS_QUEUES` and `sqs:SendMessage` on them
  *   (the job-table actions consumers hold already suffice);
  * - `events`: each consumer names the bus in `SQS_JOBS_EVENT_BUS` and may `events:PutEvents`

@@ -52,11 +52,30 @@ describe('workflow wiring', () => {
     }
   });
 
-  it('without them: no bus variable and no events permission', () => {
-    const { json, consumers } = build(() => ({}));
+  it('without a bus: no bus variable and no events permission; workflows on by default', () => {
+    const { json, consumers, pipeline, stack } = build(() => ({}));
+    const workQueueIds = [...pipeline.queues.values()].map((q) => stack.getLogicalId(q.queue.node.defaultChild as never));
+    for (const { functionId } of consumers) {
+      for (const id of workQueueIds) expect(referencedIds(variablesOf(json, functionId)[ENV_QUEUES] ?? null).has(id)).toBe(true);
+    }
     for (const { roleId, functionId } of consumers) {
       expect(variablesOf(json, functionId)[ENV_EVENT_BUS]).toBeUndefined();
       expect(roleStatements(json, roleId).some((s) => actionsOf(s).some((a) => a.startsWith('events:')))).toBe(false);
+    }
+  });
+
+  it('with workflows: false, each consumer keeps its own queue only', () => {
+    const { json, consumers, pipeline, stack } = build(() => ({ workflows: false }));
+    const workQueueIds = [...pipeline.queues.values()].map((q) => stack.getLogicalId(q.queue.node.defaultChild as never));
+    for (const { roleId, functionId } of consumers) {
+      const listed = [...referencedIds(variablesOf(json, functionId)[ENV_QUEUES] ?? null)].filter((id) => workQueueIds.includes(id));
+      expect(listed.length).toBeLessThanOrEqual(1);
+      const sendable = new Set(
+        roleStatements(json, roleId)
+          .filter((s) => actionsOf(s).includes('sqs:SendMessage'))
+          .flatMap((s) => [...referencedIds(s.Resource as Json)]),
+      );
+      expect(workQueueIds.filter((id) => sendable.has(id))).toHaveLength(1);
     }
   });
 });

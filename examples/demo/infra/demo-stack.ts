@@ -43,6 +43,8 @@ export class DemoStack extends Stack {
       jobs: { entry: DEMO_JOBS_ENTRY },
       // The `heartbeat` schedule runs demo.sleep every 5 minutes: three missed runs page.
       heartbeat: props.heartbeat ?? { job: 'demo.sleep', withinMinutes: 15 },
+      // The demo starts no chains or batches: each consumer keeps to its own queue.
+      workflows: props.workflows ?? false,
       environment: { ...props.environment, [REPORT_BUCKET_ENV]: this.reportBucket.bucketName },
     });
     // Only the class that runs the report job may write to the bucket.

@@ -1,7 +1,7 @@
 /**
  * Lists jobs whose status the sparse index does not hold (`running`, `retrying`, `completed`,
  * or any status with no status filter) by scanning the table. Operators pay in reads what jobs
- * no longer pay in writes: a scan reads 4 KB per half read unit (eventually consistent), about
+ * do not pay in writes: a scan reads 4 KB per half read unit (eventually consistent), about
  * ten records, matching or not, so a page costs about 0.05 read units per record in the table.
  *
  * Each page scans the table (up to `MAX_SCAN_PAGES` pages of 1 MB, about 2,500 records each),

@@ -15,7 +15,7 @@ export interface ClaimToken {
 export interface ClaimInput {
   readonly id: string;
   readonly gen: number;
-  /** Used to create the record when none exists yet (a scheduled tick). */
+  /** Written when the claim creates the record (name, class, attempts and enqueue time). */
   readonly name: string;
   readonly class: string;
   readonly maxAttempts: number;
@@ -25,9 +25,9 @@ export interface ClaimInput {
   /** A retry may start this early, to absorb clock skew between hosts. @defaultValue 2000 */
   readonly earlyToleranceMs?: number;
   /**
-   * Create the record when there is none: only for a scheduled tick, which has no record
-   * before its first delivery. Any other job without a record was removed (an unsent enqueue
-   * rolled back, or forgotten) and must not come back to life.
+   * Create the record when there is none: a plain job and a scheduled tick have no record
+   * before their first claim. The consumer passes false for a dead-lettered copy, whose job
+   * without a record was forgotten and must not come back to life.
    */
   readonly createIfMissing: boolean;
 }

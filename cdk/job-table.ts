@@ -25,12 +25,16 @@ export interface JobTableProps {
 
 export class JobTable extends Construct {
   /**
-   * Item actions of a consumer: GetItem, and UpdateItem for claims and settlements (a claim also
-   * creates a schedule tick's record). PutItem adds nothing UpdateItem cannot already do to an
-   * item. No Query: a consumer reads jobs by key only.
+   * Item actions of a consumer: GetItem, and UpdateItem for claims and settlements (the first
+   * claim creates a plain job's record) and for its aggregates. PutItem adds nothing UpdateItem
+   * cannot already do to an item. No Query: a consumer reads items by key only.
    */
   static readonly CONSUMER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] as const;
-  /** The SDK writes the job record, then sends the message (and cleans up if sending fails). */
+  /**
+   * The SDK sends a plain job's message and writes nothing; a keyed, unique, debounced or
+   * long-delayed job's record is written first (and removed if sending fails); `cancel` and
+   * workflows write and read their items by key.
+   */
   static readonly ENQUEUE_ACTIONS = [
     'dynamodb:GetItem',
     'dynamodb:PutItem',

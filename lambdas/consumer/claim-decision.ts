@@ -26,10 +26,10 @@ export function decideOnConflict(
   nowMs: number,
 ): ConflictDecision {
   if (!record) {
-    // Only a scheduled tick may create its record; any other job without one was removed.
-    return message.tick
-      ? { kind: 'defer', seconds: 1, why: 'job record could not be read' }
-      : { kind: 'drop', why: 'no job record: it was removed (an enqueue that never went out, or forgotten)' };
+    // The claim creates a missing record, except for a dead-lettered copy: its job was forgotten.
+    return message.deadLettered || !message.tick
+      ? { kind: 'drop', why: 'no job record: it was forgotten (or its enqueue never went out)' }
+      : { kind: 'defer', seconds: 1, why: 'job record could not be read' };
   }
   if (record.gen > message.gen) {
     return { kind: 'drop', why: `stale copy: message generation ${message.gen}, job generation ${record.gen}` };

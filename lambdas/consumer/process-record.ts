@@ -142,7 +142,8 @@ export function createRecordProcessor(deps: RecordProcessorDeps) {
     if (!(await ticks.acquireOverlap(envelope, { ...facts, class: deps.className, maxAttempts, enqueuedAt: envelope.enqueuedAt }))) return 'delete';
     const fullTimeoutMs = (definition.timeoutSeconds ?? deps.cls.timeoutSeconds) * 1000;
     const timeoutMs = Math.min(fullTimeoutMs, remainingMs);
-    const lean = isLeanFirstDelivery(envelope, record)
+    // Past its retryUntil, a lean job takes the claim path, which fails it with that reason.
+    const lean = isLeanFirstDelivery(envelope, record) && (retryUntilMs === undefined || startMs <= retryUntilMs)
       ? await runLean({ definition, payload: parsed.data, envelope, maxAttempts, timeoutMs, logger, metrics, now })
       : undefined;
     if (lean?.ok) return 'delete';

@@ -39,16 +39,17 @@ export function createAdvance(deps: AdvanceDeps): Advance {
   }
 
   async function advanceBatch(ref: WorkflowRef, outcome: MemberOutcome): Promise<void> {
-    const { item } = await workflows.countMember(ref.id, ref.at, outcome);
+    const { item, counted } = await workflows.countMember(ref.id, ref.at, outcome);
     if (!item) return logger.warn('batch not found: member not counted', { batchId: ref.id, position: ref.at });
     const counts = countsOf(item);
     const finished = counts.pending === 0;
     // Callbacks are read only when one may be due: most members need no read at all.
     const callbacks = counts.failed > 0 || finished ? (await workflows.definition(ref.id))?.callbacks ?? {} : {};
     const jobs: WorkflowJob[] = [];
-    // Repeated on every recovery; the deterministic ids make each callback one job.
+    // Sent by the member that counted the first failure, and again by any repeated advance (a
+    // recovery after a crash); the deterministic ids make each callback one job.
     if (counts.failed > 0) {
-      jobs.push(...callback(ref.id, 'catch', callbacks.catch));
+      if (!counted || (outcome === 'failed' && counts.failed === 1)) jobs.push(...callback(ref.id, 'catch', callbacks.catch));
       if (!item.allowFailures && item.cancelledAt === undefined && counts.pending > 0) await workflows.cancelBatch(ref.id);
     }
     if (finished) {

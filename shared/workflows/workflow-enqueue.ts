@@ -52,7 +52,9 @@ export function prepareWorkflowJob(ctx: WorkflowEnqueueContext, job: WorkflowJob
     ctx.config,
     { nowMs: ctx.now(), ...(ctx.maxQueueDelaySeconds !== undefined ? { maxQueueDelaySeconds: ctx.maxQueueDelaySeconds } : {}) },
   );
-  const envelope = { ...prepared.envelope, id: job.id, ...(job.wf ? { wf: job.wf } : {}) };
+  // Never lean: a workflow job may be sent more than once, and only its claim makes it run once.
+  const { lean: _lean, ...plain } = prepared.envelope;
+  const envelope = { ...plain, id: job.id, ...(job.wf ? { wf: job.wf } : {}) };
   const body = encodeEnvelope(envelope);
   const { scheduled } = prepared.record;
   return {

@@ -16,4 +16,14 @@ const handle = async ({ failTimes }: { failTimes: number }, ctx: { jobId: string
 export const leanJob = defineJob({ name: 'tracking.lean', class: 'default', tracking: 'lean', attempts: 3, backoff: [1, 1], schema, handle });
 export const fullJob = defineJob({ name: 'tracking.full', class: 'default', attempts: 3, backoff: [1, 1], schema, handle });
 
-export const trackingRegistry = createJobRegistry([leanJob, fullJob]);
+/** Its retryUntil has always passed: no attempt may start, lean or not. */
+export const expiredLeanJob = defineJob({
+  name: 'tracking.lean-expired',
+  class: 'default',
+  tracking: 'lean',
+  retryUntil: (enqueuedAt) => new Date(enqueuedAt.getTime() - 1000),
+  schema,
+  handle,
+});
+
+export const trackingRegistry = createJobRegistry([leanJob, fullJob, expiredLeanJob]);

@@ -61,6 +61,12 @@ describe('lean tracking', () => {
     expect(JSON.parse(record!.payloadJson!)).toEqual({ n: 101, failTimes: 9 });
     expect((await admin.failed({ job: 'tracking.lean' })).jobs.map((j) => j.id)).toContain(job.id);
   });
+  it('does not start a lean job past its retryUntil: it fails with that reason', async () => {
+    const job = await runtime.jobs.enqueue('tracking.lean-expired', { n: 102 });
+    await waitFor(async () => (await statusOf(job.id)) === 'failed', 'the expired lean job to fail');
+    expect((await runtime.store.get(job.id))?.lastError).toMatch(/retryUntil/);
+    expect(runsOf(job.id)).toHaveLength(0);
+  });
 });
 
 describe('default tracking', () => {

@@ -12,9 +12,9 @@ import { MAX_BATCH_MEMBERS } from '../../shared/workflows/workflow-types.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { startTestRuntime, testClasses, waitFor } from './harness.ts';
 import { okJob, runsOf } from './test-jobs.ts';
-import { callbackJob, failing, flakyStepJob, noopJob, noopRuns, runsOfJob, stepJob } from './workflow-jobs.ts';
+import { callbackJob, failing, flakyStepJob, leanCallbackJob, noopJob, noopRuns, runsOfJob, stepJob } from './workflow-jobs.ts';
 
-const registry = createJobRegistry([stepJob, flakyStepJob, noopJob, callbackJob, okJob]);
+const registry = createJobRegistry([stepJob, flakyStepJob, noopJob, callbackJob, leanCallbackJob, okJob]);
 let runtime: LocalRuntime<typeof registry>;
 const events: JobEvent[] = [];
 
@@ -91,6 +91,21 @@ describe('batches', () => {
     await ranOnce(`${batch.id}.then`);
     expect(runsOfJob(`${batch.id}.finally`)).toHaveLength(1);
     expect(runsOfJob(`${batch.id}.catch`)).toHaveLength(1);
+  });
+
+  it('runs a lean-tracked catch callback once, however many members finish after the failure', async () => {
+    failing.add('bad-lean');
+    const batch = await runtime.jobs.batch(
+      [
+        { job: 'wf.flaky-step', payload: { label: 'bad-lean' } },
+        ...Array.from({ length: 8 }, (_, i) => ({ job: 'wf.flaky-step' as const, payload: { label: `after${i}` } })),
+      ],
+      { allowFailures: true, catch: { job: 'wf.lean-callback', payload: { tag: 'lean-catch' } }, finally: { job: 'wf.callback', payload: { tag: 'lean-finally' } } },
+    );
+    await runtime.jobs.waitForBatch(batch.id, { timeoutMs: 30_000 });
+    await ranOnce(`${batch.id}.finally`);
+    await ranOnce(`${batch.id}.catch`);
+    failing.delete('bad-lean');
   });
 
   it('without allowFailures, the first failure cancels the members not started; callbacks still once', async () => {

@@ -65,4 +65,15 @@ export const callbackJob = defineJob({
   },
 });
 
-export const workflowRegistry = createJobRegistry([stepJob, flakyStepJob, noopJob, callbackJob]);
+/** A callback whose own tracking is lean: its workflow must still run it once. */
+export const leanCallbackJob = defineJob({
+  name: 'wf.lean-callback',
+  class: 'high-priority',
+  tracking: 'lean',
+  schema: z.object({ tag: z.string() }),
+  async handle(payload, ctx) {
+    record('wf.lean-callback', ctx.jobId, payload);
+  },
+});
+
+export const workflowRegistry = createJobRegistry([stepJob, flakyStepJob, noopJob, callbackJob, leanCallbackJob]);

@@ -64,7 +64,9 @@ describe('decideOnConflict', () => {
   });
 
   it('drops a job whose record is gone, but waits for a tick to record itself', () => {
-    expect(decideOnConflict(undefined, { gen: 1 }, NOW)).toMatchObject({ kind: 'drop', why: expect.stringMatching(/removed/) });
+    expect(decideOnConflict(undefined, { gen: 1 }, NOW)).toMatchObject({ kind: 'drop', why: expect.stringMatching(/forgotten/) });
     expect(decideOnConflict(undefined, { gen: 1, tick: {} }, NOW)).toMatchObject({ kind: 'defer', seconds: 1 });
+    // A redriven copy of a forgotten tick is dropped, not deferred until the DLQ takes it back.
+    expect(decideOnConflict(undefined, { gen: 1, tick: {}, deadLettered: true }, NOW)).toMatchObject({ kind: 'drop' });
   });
 });

@@ -133,3 +133,25 @@ describe('aggregates', () => {
     expect(trackingRuns.filter((r) => r.id === job.id)).toHaveLength(3);
   });
 });
+
+describe('scan listing', () => {
+  it('pages through a table larger than one scan chunk without repeats or gaps', async () => {
+    const { scanJobs } = await import('../../shared/status-store/job-scan.ts');
+    const jobs = await runtime.jobs.enqueueMany(Array.from({ length: 23 }, (_, n) => ({ job: 'tracking.full' as const, payload: { n: 300 + n } })));
+    const ids = jobs.map((r) => (r.ok ? r.job.id : ''));
+    await waitFor(async () => (await Promise.all(ids.map(statusOf))).every((s) => s === 'completed'), 'the jobs to complete');
+
+    const seen: string[] = [];
+    let position: Awaited<ReturnType<typeof scanJobs>>['next'];
+    let pages = 0;
+    do {
+      // Chunks of two 5-item table pages, 4 jobs a page: many chunks, some pages empty.
+      const page = await scanJobs(runtime.clients.dynamodb, runtime.config.tableName, { job: 'tracking.full', limit: 4 }, position, { pages: 2, itemsPerPage: 5 });
+      seen.push(...page.jobs.map((j) => j.id));
+      position = page.next;
+      pages++;
+    } while (position && pages < 500);
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const id of ids) expect(seen).toContain(id);
+  });
+});

@@ -14,7 +14,7 @@ import { MathExpression, Metric, Stats } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 
 /** Every operation the pipeline calls: SDK, consumers, dispatcher and admin. */
-export const JOB_TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'BatchGetItem'] as const;
+export const JOB_TABLE_OPERATIONS = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem'] as const;
 
 const NAMESPACE = 'AWS/DynamoDB';
 

@@ -8,7 +8,7 @@
  * const ids = await pointers.read(['heartbeat']); // Map { 'heartbeat' => 'tick:…' }
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, UpdateCommand, type BatchGetCommandOutput, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 const KEY_PREFIX = 'last-tick#';
 
@@ -46,10 +46,14 @@ export function createLastTickPointers(options: { documentClient: DynamoDBDocume
     async read(schedules) {
       const found = new Map<string, string>();
       for (let start = 0; start < schedules.length; start += 100) {
-        const keys = schedules.slice(start, start + 100).map((name) => ({ id: `${KEY_PREFIX}${name}` }));
-        const response = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
-        for (const item of response.Responses?.[tableName] ?? []) {
-          found.set(String(item.id).slice(KEY_PREFIX.length), String(item.jobId));
+        let keys: Record<string, unknown>[] | undefined = schedules.slice(start, start + 100).map((name) => ({ id: `${KEY_PREFIX}${name}` }));
+        // Keys AWS leaves unprocessed under throttling are asked for again, a few rounds at most.
+        for (let round = 0; keys && keys.length > 0 && round < 5; round++) {
+          const response: BatchGetCommandOutput = await db.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: keys } } }));
+          for (const item of response.Responses?.[tableName] ?? []) {
+            found.set(String(item.id).slice(KEY_PREFIX.length), String(item.jobId));
+          }
+          keys = response.UnprocessedKeys?.[tableName]?.Keys;
         }
       }
       return found;

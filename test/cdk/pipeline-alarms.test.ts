@@ -298,7 +298,7 @@ describe('job table alarms', () => {
         expect(dimensions).toHaveLength(2);
         return dimensions.find((d) => d.Name === 'Operation')?.Value;
       });
-    expect(operations.sort()).toEqual(['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem']);
+    expect(operations.sort()).toEqual(['BatchGetItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'Scan', 'UpdateItem']);
     expect(alarmNamed('job-table-system-errors').Properties).toMatchObject({ Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
   });
 });

@@ -44,9 +44,10 @@ export class JobTable extends Construct {
 
   /**
    * Item actions of the delay dispatcher: read the due jobs (BatchGetItem, since the index holds
-   * keys only), then mark each one sent. Query is granted on the table and `byStatus` only.
+   * keys only), then mark each one sent; its sweeper scans a slice of the table for in-flight
+   * records each run. Query is granted on the table and `byStatus` only.
    */
-  static readonly DISPATCHER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'] as const;
+  static readonly DISPATCHER_ACTIONS = ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan'] as const;
 
   readonly table: Table;
   /** ARNs of the GSIs by name; named one by one so grants need no `index/*` wildcard. */

@@ -6,10 +6,11 @@
  * later, still unchanged and with still no backlog in its queue, it is failed with reason
  * "message lost" and counted, so `sqs-jobs failed` lists it and the metric alarms.
  *
- * `running` and `retrying` records are not in the (sparse) index and need no watch: their
- * message is already in the queue, hidden by the consumer until the lease ends or the retry is
- * due, and comes back by itself; a plain job's record is only written by its first claim, so
- * there is no record whose message could have failed to go out.
+ * `running` and `retrying` records are not in the (sparse) index: their message is already in
+ * the queue and comes back by itself, unless SQS's redrive policy moved it to the DLQ. The
+ * sweeper finds those through a bounded scan that resumes each run (scan-in-flight.ts), and
+ * judges them the same way. A plain job's record is only written by its first claim, so there is
+ * no record whose message could have failed to go out.
  *
  * A message that SQS moved to the DLQ by its redrive policy (about a hundred receives that ran
  * nothing) also leaves its record waiting. The record keeps `lostAt`, so should the message turn
@@ -18,7 +19,7 @@
  * from the record (the payload travels only in the message), so failing it is the honest outcome.
  *
  * Cost per run: one GetQueueAttributes per class, one byStatus query per shard of `queued`
- * (8, half a read unit each when empty), a BatchGetItem for records waiting
+ * (8, half a read unit each when empty), the in-flight scan's slice (see scan-in-flight.ts), a BatchGetItem for records waiting
  * longer than the grace period, and a conditional write per suspect.
  *
  * @example
@@ -36,6 +37,7 @@ import { appendError, ERROR_MESSAGE_CHARS, truncate } from '../../shared/status-
 import { statusIndexIds } from '../../shared/status-store/status-index.ts';
 import { ExpressionBuilder } from '../../shared/status-store/update-expression.ts';
 import { lostJobVerdict, type SweptRecord } from './lost-job-decision.ts';
+import { scanInFlight } from './scan-in-flight.ts';
 
 /** How long past its deadline a record waits before it is suspected, and again before it is failed. */
 export const LOST_GRACE_SECONDS = 600;
@@ -49,6 +51,8 @@ export interface SweepOptions {
   readonly graceSeconds?: number;
   /** Most records one run reads per status. @defaultValue 1000 */
   readonly limit?: number;
+  /** The in-flight scan's slice per run (table pages, and items per page for tests). @defaultValue 2 pages of 1 MB */
+  readonly scan?: { readonly pages: number; readonly itemsPerPage?: number };
   readonly onLost?: (record: SweptRecord) => void;
 }
 
@@ -79,7 +83,10 @@ export async function sweepLostJobs(options: SweepOptions): Promise<SweepResult>
       ),
     )
   ).flat();
-  const records = (await batchGetJobs(clients.dynamodb, config.tableName, ids)) as SweptRecord[];
+  const records = [
+    ...((await batchGetJobs(clients.dynamodb, config.tableName, ids)) as SweptRecord[]),
+    ...(await scanInFlight({ db: clients.dynamodb, tableName: config.tableName, pages: options.scan?.pages ?? 2, ...(options.scan?.itemsPerPage !== undefined ? { itemsPerPage: options.scan.itemsPerPage } : {}) })),
+  ];
 
   let suspects = 0;
   const lostByClass: Record<string, number> = {};

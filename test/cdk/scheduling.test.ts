@@ -300,9 +300,9 @@ describe('delay dispatcher', () => {
       for (const id of dlqIds()) expect(actionsOn(id)).toEqual([]);
     });
 
-    it('may GetItem, UpdateItem, BatchGetItem on the table and Query it and byStatus', () => {
+    it('may GetItem, UpdateItem, BatchGetItem and Scan (the sweeper) on the table and Query it and byStatus', () => {
       expect(actionsOn(tableId)).toEqual(
-        ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'].sort(),
+        ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:UpdateItem'].sort(),
       );
       const query = roleStatements(synth.json, fnRoleId).filter((s) => actionsOf(s).includes('dynamodb:Query'));
       expect(query).toHaveLength(1);

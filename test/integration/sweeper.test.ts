@@ -104,4 +104,47 @@ describe('sweepLostJobs', () => {
     await consume({ Records: [toSqsRecord(next!, arn, LOCAL_REGION)] }, context);
     expect(await runtime.store.get(lostJob.id)).toMatchObject({ status: 'completed', gen: 2 });
   });
+
+  it('finds a retrying job whose message is gone through its resumable scan, and fails it as lost', async () => {
+    const queueUrl = runtime.config.queues.default!.queueUrl;
+    await drain(queueUrl);
+    const arn = await queueArn(runtime.clients.sqs, queueUrl);
+    const consume = createConsumer({
+      registry: withPriorityClasses(testRegistry, testClasses),
+      className: 'default',
+      config: runtime.config,
+      clients: runtime.clients,
+      logger: { debug() {}, info() {}, warn() {}, error() {} },
+    });
+    // A plain job fails its first attempt: its record is `retrying`, and not in the index.
+    const job = await runtime.jobs.enqueue('test.flaky', { failures: 2 });
+    const [message] = await waitFor(async () => {
+      const { Messages = [] } = await runtime.clients.sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, WaitTimeSeconds: 1, MessageSystemAttributeNames: ['All'] }),
+      );
+      return Messages.length > 0 ? Messages : undefined;
+    }, 'the job message');
+    await consume({ Records: [toSqsRecord(message!, arn, LOCAL_REGION)] }, { getRemainingTimeInMillis: () => 4000 });
+    const retrying = await runtime.store.get(job.id);
+    expect(retrying).toMatchObject({ status: 'retrying', attempts: 1 });
+    expect(retrying?.statusShard).toBeUndefined();
+    // SQS's redrive policy takes the message away (here: it is drained).
+    await waitFor(async () => (await drain(queueUrl)).length > 0, 'the retry message to be drained');
+
+    const start = Date.now();
+    // One table item per scan page: the slice resumes across runs until it has seen the record.
+    const sweepAt = async (atMs: number) => {
+      let total = { suspects: 0, lost: 0 };
+      for (let run = 0; run < 60 && total.suspects + total.lost === 0; run++) {
+        const result = await sweepLostJobs({ clients: runtime.clients, config: runtime.config, now: () => atMs, scan: { pages: 1, itemsPerPage: 1 } });
+        total = { suspects: result.suspects, lost: result.lost };
+      }
+      return total;
+    };
+    expect(await sweepAt(start + 20 * MIN)).toMatchObject({ suspects: 1, lost: 0 });
+    expect(await sweepAt(start + 31 * MIN)).toMatchObject({ lost: 1 });
+    const failed = await runtime.store.get(job.id);
+    expect(failed).toMatchObject({ status: 'failed', lastError: expect.stringMatching(/^message lost: .*\(retrying since/) });
+    expect(failed?.statusShard).toBeDefined();
+  });
 });

@@ -22,6 +22,14 @@ export function createScheduleTicks(deps: {
   const overlapLockOf = (envelope: Envelope) =>
     envelope.tick?.overlap === 'skip' ? scheduleName(envelope.tick.schedule) : undefined;
 
+  /** Points the schedule at this tick, once its claim (or its skip) put the tick's job on record. */
+  async function pointAt(envelope: Envelope): Promise<void> {
+    if (!envelope.tick) return;
+    await deps.pointers
+      .record(envelope.tick.schedule, envelope.id, new Date(envelope.tick.scheduledTime).toISOString())
+      .catch((e: unknown) => logger.warn('last tick not recorded', { jobId: envelope.id, error: errorMessage(e) }));
+  }
+
   return {
     /** Frees a `skip` schedule for its next tick once this job finished for good. */
     async releaseOverlap(envelope: Envelope): Promise<void> {
@@ -40,16 +48,12 @@ export function createScheduleTicks(deps: {
       if (held.acquired) return true;
       const reason = `skipped: the previous run (${held.holder}) of schedule ${lock} has not finished`;
       await store.skip(job, reason).catch((e: unknown) => logger.warn('skipped tick not recorded', { jobId: envelope.id, error: errorMessage(e) }));
+      // A skipped tick is the schedule's newest too: the dashboard shows it as skipped.
+      await pointAt(envelope);
       logger.info('tick skipped (overlap)', { jobId: envelope.id, holder: held.holder });
       return false;
     },
 
-    /** Points the schedule at this tick, once its claim put the tick's job on record. */
-    async claimed(envelope: Envelope): Promise<void> {
-      if (!envelope.tick) return;
-      await deps.pointers
-        .record(envelope.tick.schedule, envelope.id, new Date(envelope.tick.scheduledTime).toISOString())
-        .catch((e: unknown) => logger.warn('last tick not recorded', { jobId: envelope.id, error: errorMessage(e) }));
-    },
+    claimed: pointAt,
   };
 }

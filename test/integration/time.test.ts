@@ -8,6 +8,7 @@ import { tickJobId } from '../../shared/envelope.ts';
 import type { JobStatus } from '../../shared/lifecycle.ts';
 import { fillTickTemplate, localScheduleArn, tickInputTemplate } from '../../shared/schedules/tick-template.ts';
 import type { JobRecord } from '../../shared/status-store/job-record.ts';
+import { createLastTickPointers } from '../../shared/status-store/last-tick-pointer.ts';
 import type { LocalRuntime } from '../../local/runtime.ts';
 import { startTestRuntime, waitFor } from './harness.ts';
 import { openGate, runsOf, testRegistry } from './test-jobs.ts';
@@ -45,6 +46,9 @@ describe('scheduled ticks with overlap skip', () => {
     const skipped = await settled(second, 'cancelled');
     expect(skipped.lastError).toBe(`skipped: the previous run (${first}) of schedule it/nightly has not finished`);
     expect(runsOf(second)).toHaveLength(0);
+    // The schedule's newest tick is the skipped one: what the dashboard's Schedules page shows.
+    const pointers = createLastTickPointers({ documentClient: runtime.clients.dynamodb, tableName: runtime.config.tableName });
+    expect((await pointers.read(['nightly'])).get('nightly')).toBe(second);
 
     openGate('tick-1');
     await settled(first, 'completed');

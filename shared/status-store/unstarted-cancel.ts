@@ -3,9 +3,9 @@
  * so while its message waits in the queue, a `cancelled` record put in its place is what stops
  * it (the claim creates a record only where none exists, and drops a cancelled job's delivery).
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { jobTable, statusShard } from '../job-table.ts';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { statusShard } from '../job-table.ts';
+import { putIfAbsent } from './put-if-absent.ts';
 import type { JobRecord } from './job-record.ts';
 
 /** Name and class of a job cancelled before its first claim wrote them (the message has them). */
@@ -37,18 +37,5 @@ export async function putUnstartedCancel(input: {
     lastError: input.reason,
     expiresAt: input.expiresAt,
   };
-  try {
-    await input.db.send(
-      new PutCommand({
-        TableName: input.tableName,
-        Item: record,
-        ConditionExpression: 'attribute_not_exists(#id)',
-        ExpressionAttributeNames: { '#id': jobTable.partitionKey },
-      }),
-    );
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
-  }
+  return putIfAbsent(input.db, input.tableName, { ...record });
 }

@@ -18,8 +18,9 @@
  * const { counted, item } = await wf.countMember('b-1', 3, 'completed');
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { jobTable } from '../job-table.ts';
+import { putIfAbsent } from '../status-store/put-if-absent.ts';
 import { pipelineSettings } from '../pipeline-settings.ts';
 import type { BatchCallbacks, BatchCounts, CallbackSpec, ChainSpec, MemberOutcome, WorkflowKind, WorkflowRecord, WorkflowRef } from './workflow-types.ts';
 
@@ -136,22 +137,7 @@ export function createWorkflowStore(options: WorkflowStoreOptions) {
   const definitions = new Map<string, ParsedDefinition>();
 
   /** A conditional put; false when the item exists already (a repeated start). */
-  async function putNew(item: Record<string, unknown>): Promise<boolean> {
-    try {
-      await db.send(
-        new PutCommand({
-          TableName: tableName,
-          Item: item,
-          ConditionExpression: 'attribute_not_exists(#id)',
-          ExpressionAttributeNames: { '#id': jobTable.partitionKey },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  }
+  const putNew = (item: Record<string, unknown>) => putIfAbsent(db, tableName, item);
 
   /** Puts the definition, then the state item (so a state item always has its definition). */
   async function create(

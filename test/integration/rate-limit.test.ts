@@ -21,15 +21,25 @@ afterAll(async () => {
 });
 
 /**
- * Starts per second in the steady part of a run: between the start at 20 % and the one at
- * 80 % of the run (its first deliveries all arrive at once and queue behind each other, its end
- * trails off), plus the counts per whole second from the first start, for the message.
+ * Starts per second in the steady part of a run, from the 20 % start to the 80 % one (its first
+ * deliveries all arrive at once and queue behind each other, its end trails off): the slope of
+ * a least-squares line through every start time of that part, so that a late first or last
+ * start on a busy machine does not swing the figure the way a two-point estimate would. Plus
+ * the counts per whole second from the first start, for the message.
  */
 function steadyRate(times: readonly number[]): { rate: number; windows: number[] } {
   const sorted = [...times].sort((a, b) => a - b);
-  const from = Math.floor(sorted.length * 0.2);
-  const to = Math.floor(sorted.length * 0.8);
-  const rate = ((to - from) * 1000) / (sorted[to]! - sorted[from]!);
+  const part = sorted.slice(Math.floor(sorted.length * 0.2), Math.floor(sorted.length * 0.8) + 1);
+  const meanIndex = (part.length - 1) / 2;
+  const meanTime = part.reduce((sum, t) => sum + t, 0) / part.length;
+  let covariance = 0;
+  let variance = 0;
+  part.forEach((t, i) => {
+    covariance += (i - meanIndex) * (t - meanTime);
+    variance += (i - meanIndex) ** 2;
+  });
+  const msPerStart = covariance / variance;
+  const rate = 1000 / msPerStart;
   const first = sorted[0]!;
   const full = Math.floor((sorted.at(-1)! - first) / 1000);
   const windows = Array.from({ length: full }, (_, w) => sorted.filter((t) => t >= first + w * 1000 && t < first + (w + 1) * 1000).length);
